@@ -1,0 +1,3 @@
+from wsmonitor.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Sub-commands of the wsmonitor CLI. Each module exposes register(subparsers)."""

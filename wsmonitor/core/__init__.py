@@ -1,0 +1,1 @@
+"""Qt-free building blocks: parsed protocol data, series, verdict rules, settings."""

@@ -1,0 +1,1 @@
+"""The embedded demo server and its traffic simulator."""

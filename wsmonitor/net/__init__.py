@@ -1,0 +1,1 @@
+"""Qt-free asyncio network clients: admin channel, health poller, handshake probes."""

@@ -1,0 +1,1 @@
+"""Persistence of recorded series and events (SQLite)."""
