@@ -15,6 +15,16 @@ _MAX_BYTES = 2_000_000
 _BACKUPS = 3
 
 
+_LIBRARY_LOGGERS = ("engineio", "socketio", "aiohttp", "httpx", "httpcore", "asyncio", "qasync")
+
+
+class _OwnRecordsOnly(logging.Filter):
+    """Keep library chatter (a server's per-session warnings, say) off the user's terminal."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.name.startswith(_LIBRARY_LOGGERS) or record.levelno >= logging.CRITICAL
+
+
 def configure_logging(*, verbose: bool = False) -> Path | None:
     """Log to a rotating file under the platform log dir, and warnings to stderr.
 
@@ -31,6 +41,8 @@ def configure_logging(*, verbose: bool = False) -> Path | None:
     console.setLevel(logging.DEBUG if verbose else logging.WARNING)
     console.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     console.addFilter(redactor)
+    if not verbose:
+        console.addFilter(_OwnRecordsOnly())
     root.addHandler(console)
 
     log_file: Path | None = None
@@ -47,7 +59,7 @@ def configure_logging(*, verbose: bool = False) -> Path | None:
         logging.getLogger(__name__).warning("cannot write a log file: %s", exc)
 
     # Third-party chatter that would drown our own lines.
-    for noisy in ("engineio", "socketio", "httpx", "httpcore", "aiohttp.access", "asyncio"):
+    for noisy in _LIBRARY_LOGGERS:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     root._wsmonitor_configured = True  # type: ignore[attr-defined]
     root._wsmonitor_log_file = log_file  # type: ignore[attr-defined]

@@ -1,0 +1,77 @@
+"""Start the Qt application on a qasync event loop: the one loop the whole GUI runs on."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from collections.abc import Awaitable, Callable
+
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+from wsmonitor.resources import resource_path
+
+log = logging.getLogger(__name__)
+
+StartupHook = Callable[["GuiShell"], Awaitable[None]]  # noqa: F821
+
+
+def create_application() -> QApplication:
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName("wsmonitor")
+    app.setOrganizationName("wsmonitor")
+    app.setDesktopFileName("wsmonitor")
+    app.setWindowIcon(QIcon(str(resource_path("icons", "wsmonitor.svg"))))
+    style_sheet = resource_path("style", "wsmonitor.qss")
+    if style_sheet.exists():
+        app.setStyleSheet(style_sheet.read_text(encoding="utf-8"))
+    return app  # type: ignore[return-value]
+
+
+def build_shell(loop: asyncio.AbstractEventLoop):  # -> GuiShell
+    """The main window with every page installed, not yet shown."""
+    from wsmonitor.ui.main_window import MainWindow
+    from wsmonitor.ui.pages import install_pages
+    from wsmonitor.ui.shell import GuiShell
+
+    shell = GuiShell(window=MainWindow(), loop=loop)
+    install_pages(shell)
+    return shell
+
+
+def run_gui(startup: StartupHook | None = None) -> int:
+    """Show the main window and run until it closes.
+
+    ``startup`` runs inside the loop once the window is up: ``wsmonitor demo`` starts the demo
+    server there and connects, ``wsmonitor connect`` connects to the given URL.
+    """
+    import qasync
+
+    from wsmonitor.ui.error_dialog import install_exception_hook
+
+    app = create_application()
+    install_exception_hook()
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    # The window, not Qt, decides when we stop: the loop must outlive it to clean up.
+    app.setQuitOnLastWindowClosed(False)
+    closed = asyncio.Event()
+    shell = build_shell(loop)
+    shell.window.closing.connect(closed.set)
+    app.aboutToQuit.connect(closed.set)
+    shell.window.show()
+
+    async def main() -> None:
+        if startup is not None:
+            try:
+                await startup(shell)
+            except Exception as exc:
+                log.exception("start-up step failed")
+                shell.window.set_connection_state(f"Start-up failed: {exc}", "error")
+        await closed.wait()
+        await shell.shutdown()
+
+    with loop:
+        loop.run_until_complete(main())
+    return 0
