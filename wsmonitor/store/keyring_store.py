@@ -40,7 +40,7 @@ def save_secret(kind: str, name: str, value: str) -> None:
     _backend_ok()
     try:
         keyring.set_password(SERVICE, _key(kind, name), value)
-    except keyring.errors.KeyringError as exc:
+    except Exception as exc:  # backends raise their own types too (D-Bus, locked collections)
         raise KeyringUnavailable(f"the OS keyring refused to save the secret: {exc}") from exc
 
 
@@ -49,7 +49,7 @@ def load_secret(kind: str, name: str) -> str | None:
     try:
         _backend_ok()
         return keyring.get_password(SERVICE, _key(kind, name))
-    except (KeyringUnavailable, keyring.errors.KeyringError) as exc:
+    except Exception as exc:  # any backend failure means "no secret", never a crash
         log.warning("could not read a secret from the OS keyring: %s", exc)
         return None
 
@@ -61,5 +61,5 @@ def delete_secret(kind: str, name: str) -> None:
         keyring.delete_password(SERVICE, _key(kind, name))
     except keyring.errors.PasswordDeleteError:
         pass
-    except (KeyringUnavailable, keyring.errors.KeyringError) as exc:
+    except Exception as exc:  # forgetting is best effort; say so in the log, never crash
         log.warning("could not delete a secret from the OS keyring: %s", exc)
