@@ -1,0 +1,92 @@
+"""Benchmark: a successful probe on loopback vs a bare aiohttp websocket doing the same exchange.
+
+Both sides, per round: new aiohttp session, websocket connect to the Node peer (EIO=4), read the
+open packet, send the Socket.IO CONNECT ``40``, read ``40{sid}``, close. The probe adds its DNS
+step, timeline and verdict. Rounds alternate to share any drift; the figure is the ratio of
+medians (target ≤ 1.3×). Run: ``python bench/bench_probe.py [rounds]``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import aiohttp
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from wsmonitor.net.probe import ProbeOptions, run_probe
+
+NODE_DIR = Path(__file__).resolve().parent.parent / "tests" / "peers" / "node"
+TARGET = 1.3
+
+
+@contextmanager
+def node_fault_server() -> Iterator[str]:
+    """The tests' Node fault server; yields http://127.0.0.1:PORT, stops when stdin closes."""
+    proc = subprocess.Popen(
+        ["node", "fault_server.js"],
+        cwd=NODE_DIR,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        assert proc.stdout is not None
+        port = json.loads(proc.stdout.readline())["port"]
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        assert proc.stdin is not None
+        proc.stdin.close()
+        try:
+            proc.wait(5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+async def bare(base: str) -> float:
+    started = time.perf_counter()
+    url = base.replace("http", "ws", 1) + "/ok/?EIO=4&transport=websocket"
+    async with aiohttp.ClientSession() as session, session.ws_connect(url) as ws:
+        opened = await ws.receive_str()
+        assert opened.startswith("0{")
+        await ws.send_str("40")
+        while not (await ws.receive_str()).startswith("40"):
+            pass
+    return (time.perf_counter() - started) * 1000
+
+
+async def probe(base: str) -> float:
+    started = time.perf_counter()
+    result = await run_probe(ProbeOptions(url=base, path="/ok/", transport="websocket", settle=0.0))
+    assert result.ok, result.verdict
+    return (time.perf_counter() - started) * 1000
+
+
+async def main(rounds: int) -> None:
+    with node_fault_server() as base:
+        for _ in range(5):  # warm up both paths (imports, JIT in node)
+            await bare(base)
+            await probe(base)
+        bare_ms: list[float] = []
+        probe_ms: list[float] = []
+        for _ in range(rounds):
+            bare_ms.append(await bare(base))
+            probe_ms.append(await probe(base))
+    b, p = statistics.median(bare_ms), statistics.median(probe_ms)
+    ratio = p / b
+    print(f"rounds: {rounds}")
+    print(f"bare aiohttp websocket + CONNECT: median {b:.2f} ms")
+    print(f"wsmonitor probe (websocket, EIO=4): median {p:.2f} ms")
+    print(f"ratio: {ratio:.2f}x (target <= {TARGET}x) -> {'PASS' if ratio <= TARGET else 'FAIL'}")
+
+
+if __name__ == "__main__":
+    asyncio.run(main(int(sys.argv[1]) if len(sys.argv) > 1 else 60))

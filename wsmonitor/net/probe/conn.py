@@ -1,0 +1,125 @@
+"""What the two transports share: the packet queue the engine reads, the close marker, errors."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import ssl
+from dataclasses import dataclass
+
+RELEVANT_HEADERS = (
+    "content-type",
+    "content-length",
+    "access-control-allow-origin",
+    "access-control-allow-credentials",
+    "upgrade",
+    "connection",
+    "sec-websocket-accept",
+    "sec-websocket-extensions",
+    "server",
+    "location",
+    "set-cookie",
+    "www-authenticate",
+)
+
+
+@dataclass
+class Closed:
+    """The connection ended: queued after the last packet. ``code`` is a websocket close code."""
+
+    code: int | None
+    reason: str
+    by: str  # server | client
+    error: str = ""
+
+
+class ProbeStop(Exception):
+    """The evidence is complete (a refusal was recorded): stop the probe here."""
+
+
+class HttpRefused(Exception):
+    """The server answered with a status that refuses the request."""
+
+    def __init__(self, status: int, body: str, content_type: str, phase: str) -> None:
+        super().__init__(f"HTTP {status}")
+        self.status, self.body, self.content_type, self.phase = status, body, content_type, phase
+
+
+class NotEngineIO(Exception):
+    """An answer that is not Engine.IO (HTML page, JSON API...)."""
+
+
+PacketQueue = asyncio.Queue  # items: list[str] | Closed
+
+
+def relevant_headers(headers: object) -> dict[str, str]:
+    """The headers a timeline shows, lower-cased."""
+    out: dict[str, str] = {}
+    get = getattr(headers, "get", None)
+    if get is None:
+        return out
+    for name in RELEVANT_HEADERS:
+        value = get(name)
+        if value is not None:
+            out[name] = _mask_cookie(str(value)) if name == "set-cookie" else str(value)
+    return out
+
+
+def _mask_cookie(value: str) -> str:
+    """A server's session cookie is a secret too: keep its name, mask its value."""
+    from wsmonitor.core.secrets import mask_secret
+
+    name, sep, rest = value.partition("=")
+    cookie, semi, attributes = rest.partition(";")
+    return f"{name}{sep}{mask_secret(cookie)}{semi}{attributes}" if sep else value
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    seen: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in seen and len(seen) < 8:
+        seen.append(current)
+        current = current.__cause__ or current.__context__
+    return seen
+
+
+def classify_error(exc: BaseException) -> tuple[str, str]:
+    """(failure kind, detail) for a transport exception; kinds as in verdict.FAILURES."""
+    import aiohttp
+    import httpx
+
+    chain = _chain(exc)
+    for item in chain:
+        if isinstance(item, ssl.SSLError | aiohttp.ClientSSLError):
+            return "tls", _short(item)
+    for item in chain:
+        if isinstance(item, socket.gaierror | aiohttp.ClientConnectorDNSError):
+            return "dns", _short(item)
+        if isinstance(item, ConnectionRefusedError):
+            return "refused", "connection refused"
+        if isinstance(item, TimeoutError | httpx.TimeoutException | aiohttp.ServerTimeoutError):
+            return "timeout", _short(item) or "timed out"
+    first = chain[0]
+    if isinstance(first, httpx.ConnectError | aiohttp.ClientConnectorError):
+        text = _short(first)
+        return (
+            "tls" if "ssl" in text.lower() or "certificate" in text.lower() else "connect"
+        ), text
+    if isinstance(
+        first,
+        httpx.RemoteProtocolError
+        | httpx.ReadError
+        | httpx.WriteError
+        | aiohttp.ServerDisconnectedError
+        | aiohttp.ClientPayloadError
+        | ConnectionResetError,
+    ):
+        return "read", _short(first) or type(first).__name__
+    if isinstance(first, OSError | aiohttp.ClientOSError):
+        return "connect", _short(first)
+    return "protocol", _short(first)
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc) or type(exc).__name__
+    return text if len(text) <= 200 else text[:200] + "…"

@@ -1,0 +1,274 @@
+"""The probe: one Engine.IO/Socket.IO handshake as the options describe, recorded step by step.
+
+``run_probe(options, on_event=...)`` is the one entry point for the CLI and the GUI. It never
+raises for what a server does (that becomes the verdict); it raises ProbeOptionsError for bad
+options, and CancelledError when the caller cancels the task (the connection is closed first).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+
+from wsmonitor.core.jwt_inspect import inspect_token
+from wsmonitor.core.secrets import register_secret
+from wsmonitor.core.verdict import Evidence, decide
+from wsmonitor.net.probe import eio
+from wsmonitor.net.probe.conn import (
+    Closed,
+    HttpRefused,
+    NotEngineIO,
+    ProbeStop,
+    classify_error,
+)
+from wsmonitor.net.probe.evidence import Recorder, new_evidence, resolve
+from wsmonitor.net.probe.heartbeat import Heartbeat
+from wsmonitor.net.probe.options import ProbeOptions
+from wsmonitor.net.probe.polling import PollingTransport
+from wsmonitor.net.probe.result import ProbeResult
+from wsmonitor.net.probe.timeline import EventCallback, Timeline
+from wsmonitor.net.probe.websocket import WebsocketTransport, WsClient, make_session
+
+log = logging.getLogger(__name__)
+_LINGER_AFTER_KICK = 0.2  # seconds to wait for a close after a Socket.IO DISCONNECT
+
+
+async def run_probe(options: ProbeOptions, on_event: EventCallback | None = None) -> ProbeResult:
+    """Probe the server ``options`` describe; each timeline event goes to ``on_event`` live."""
+    opts = options.validate()
+    if opts.raw:
+        from wsmonitor.net.probe.raw_ws import run_raw_probe
+
+        return await run_raw_probe(opts, on_event)
+    register_secret(opts.token)
+    tl = Timeline([opts.token] if opts.token else [], on_event)
+    jwt_report = inspect_token(opts.token) if opts.token else None
+    ev = new_evidence(opts, tl, jwt_report)
+    probe = _Probe(opts, tl, ev)
+    await probe.run()
+    verdict = decide(ev)
+    tl.add("-", "info", f"verdict {verdict.code}: {verdict.summary}")
+    tl.mark("total")
+    return ProbeResult(verdict, ev, tl.events, opts.to_dict(), jwt_report, dict(tl.marks))
+
+
+class _Probe:
+    """State of one Engine.IO probe; fills the evidence as it goes."""
+
+    def __init__(self, opts: ProbeOptions, tl: Timeline, ev: Evidence) -> None:
+        self.opts, self.tl, self.ev = opts, tl, ev
+        self.polling: PollingTransport | None = None
+        self.ws: WebsocketTransport | None = None
+        self.ws_client: WsClient | None = None
+        self.current: PollingTransport | WebsocketTransport | None = None
+        self.heartbeat = Heartbeat(opts.eio, opts.client_pings)
+        self.rec = Recorder(opts, tl, ev, self.heartbeat)
+        self._linger_until: float | None = None
+
+    async def run(self) -> None:
+        try:
+            try:
+                async with asyncio.timeout(self.opts.timeout):
+                    await resolve(self.opts, self.tl)
+                    self.rec.phase = "connect"
+                    await self._open()
+                    self.rec.phase = "namespace"
+                    await self._connect_namespace()
+                    if self.opts.transport == "upgrade":
+                        self.rec.phase = "upgrade"
+                        await self._upgrade()
+                self.rec.phase = "hold"
+                await self._hold(max(self.opts.hold, self.opts.settle))
+            except ProbeStop:
+                pass
+            except HttpRefused as exc:
+                self._drain_polling()  # a refused upgrade often follows a close on polling
+                self.rec.refused(exc)
+            except NotEngineIO as exc:
+                self.ev.failure, self.ev.failure_phase = "protocol", self.rec.phase
+                self.ev.failure_detail = self.tl.mask(str(exc))
+                self.tl.add("-", "error", f"not Engine.IO: {exc}")
+            except TimeoutError:
+                self.ev.failure, self.ev.failure_phase = "timeout", self.rec.phase
+                self.ev.failure_detail = f"no answer within {self.opts.timeout:g} s"
+                self.tl.add("-", "error", f"timeout during {self.rec.phase}")
+            except Exception as exc:  # every transport error becomes evidence, not a crash
+                kind, detail = classify_error(exc)
+                detail = self.tl.mask(detail)  # exception texts may quote the URL
+                self.ev.failure, self.ev.failure_phase, self.ev.failure_detail = (
+                    kind,
+                    self.rec.phase,
+                    detail,
+                )
+                self.tl.add("-", "error", f"{kind} error during {self.rec.phase}: {detail}")
+                log.debug("probe error", exc_info=True)
+        except asyncio.CancelledError:
+            self.tl.add("-", "info", "cancelled")
+            await asyncio.shield(self._shutdown())
+            raise
+        await self._shutdown()
+
+    async def _open(self) -> None:
+        if self.opts.transport == "websocket":
+            self.ws = await self._new_ws(self.opts.engine_url("websocket"), "ws_handshake")
+            self.current = self.ws
+            first = await self.ws.recv()
+            if isinstance(first, Closed):
+                self.rec.on_closed(first)
+                raise ProbeStop
+            self.rec.on_packets(first)
+            self.tl.mark("handshake")
+            return
+        self.polling = PollingTransport(self.opts, self.tl)
+        self.current = self.polling
+        packets = await self.polling.handshake()
+        if self.opts.origin:
+            self.ev.cors_checked = True
+            self.ev.allow_origin = self.polling.last_headers.get("access-control-allow-origin")
+        self.rec.on_packets(packets)
+        self.tl.mark("handshake")
+        self.polling.start()
+
+    async def _new_ws(self, url: str, phase: str) -> WebsocketTransport:
+        if self.ws_client is None:
+            self.ws_client = make_session(self.tl)
+        ws = WebsocketTransport(self.opts, self.tl, self.ws_client)
+        await ws.connect(url, phase)
+        self.ev.ws_opened = True
+        return ws
+
+    async def _send(self, packet: str, kind: str = "packet") -> None:
+        self.rec.sent(packet)
+        if isinstance(self.current, WebsocketTransport):
+            await self.current.send(packet, kind)
+        elif self.current is not None:
+            await self.current.send([packet])
+
+    async def _connect_namespace(self) -> None:
+        if self.opts.eio == 4 or self.opts.namespace != "/":
+            token_query = f"token={self.opts.token}" if self.opts.token_place == "query" else ""
+            await self._send(
+                eio.sio_connect(
+                    self.opts.namespace, self.opts.auth_payload(), self.opts.eio, token_query
+                )
+            )
+        # EIO=3 joins "/" by itself; either way wait for the answer.
+        await self._pump(lambda: self.ev.connect_acked or self.ev.connect_error is not None)
+        if self.ev.connect_error is not None:
+            raise ProbeStop
+        self.tl.mark("namespace")
+
+    async def _upgrade(self) -> None:
+        assert self.polling is not None
+        if "websocket" not in self.ev.upgrades:
+            self.tl.add("-", "upgrade", f"server offers no websocket upgrade ({self.ev.upgrades})")
+            raise ProbeStop
+        self.ev.upgrade_attempted = True
+        self.tl.add("-", "upgrade", "upgrade: opening websocket with sid")
+        ws = await self._new_ws(self.opts.engine_url("websocket", self.polling.sid), "upgrade")
+        self.ws = ws
+        await ws.send("2probe", "upgrade")
+        while True:
+            reply = await ws.recv()
+            if isinstance(reply, Closed):
+                self.ev.upgrade_detail = f"websocket closed ({reply.code}) before 3probe"
+                self.tl.add("in", "close", self.ev.upgrade_detail)
+                raise ProbeStop
+            if reply == ["3probe"]:
+                self.tl.add("in", "upgrade", "pong probe: 3probe")
+                break
+            self.rec.on_packets(reply)
+        if not await self.polling.pause(self.opts.timeout):
+            self.ev.upgrade_detail = "the pending poll never returned (no noop)"
+            raise ProbeStop
+        while not self.polling.queue.empty():  # what the last poll brought (the noop 6)
+            item = self.polling.queue.get_nowait()
+            if isinstance(item, Closed):
+                self.rec.on_closed(item)
+                raise ProbeStop
+            await self._handle(item)
+        await ws.send(eio.UPGRADE, "upgrade")
+        self.current = ws
+        self.ev.upgrade_done = True
+        self.tl.add("-", "upgrade", "upgrade complete: now on websocket")
+        self.tl.mark("upgrade")
+
+    def _drain_polling(self) -> None:
+        """Record what the polling session already received (without waiting for more)."""
+        while self.polling is not None and not self.polling.queue.empty():
+            item = self.polling.queue.get_nowait()
+            if isinstance(item, Closed):
+                self.rec.on_closed(item)
+            else:
+                self.rec.on_packets(item)
+
+    async def _hold(self, seconds: float) -> None:
+        if self.opts.client_pings and self.opts.eio == 4:
+            # Reproduce a client with EIO=3 heartbeats on EIO=4: it pings first, once connected
+            # (and upgraded), as such a client does after pingInterval; the server calls it a
+            # transport error.
+            self.ev.wrong_ping_sent = True
+            await self._send(eio.PING, "ping")
+            seconds = max(seconds, 0.5)  # long enough to see the server's reaction
+        if seconds <= 0:
+            return
+        end = time.monotonic() + seconds
+        await self._pump(lambda: False, end)
+
+    async def _pump(self, done: Callable[[], bool], end: float | None = None) -> None:
+        """Read packets until ``done()``, a close, ``end`` or a heartbeat failure."""
+        while not done():
+            if self.rec.closed:
+                raise ProbeStop
+            now = time.monotonic()
+            if self.ev.disconnect_received:
+                # Kicked: wait briefly for the transport close that usually follows (Node
+                # closes, python-socketio keeps the Engine.IO session open), then stop.
+                if self._linger_until is None:
+                    self._linger_until = now + _LINGER_AFTER_KICK
+                end = self._linger_until if end is None else min(end, self._linger_until)
+            deadline = self.heartbeat.next_deadline(now)
+            limit = min(x for x in (deadline, end) if x is not None) if (deadline or end) else None
+            try:
+                # asyncio.timeout, not wait_for: no extra task per packet.
+                async with asyncio.timeout(None if limit is None else max(0.0, limit - now)):
+                    assert self.current is not None
+                    item = await self.current.recv()
+            except TimeoutError:
+                now = time.monotonic()
+                if end is not None and now >= end:
+                    return
+                action = self.heartbeat.on_deadline(now)
+                if action == "ping":
+                    await self._send(eio.PING, "ping")
+                elif action == "timeout":
+                    self.rec.on_ping_timeout()
+                    raise ProbeStop from None
+                continue
+            if isinstance(item, Closed):
+                self.rec.on_closed(item)
+                raise ProbeStop
+            await self._handle(item)
+
+    async def _handle(self, packets: list[str]) -> None:
+        for packet in self.rec.on_packets(packets):
+            if packet == eio.PING and self.opts.eio == 4:
+                await self._send(eio.PONG, "pong")
+
+    async def _shutdown(self) -> None:
+        """Close what is still open; a client close is recorded but is not evidence."""
+        try:
+            if self.ws is not None:
+                open_before = self.ws.ws is not None and not self.ws.ws.closed
+                await self.ws.close()
+                if open_before and not self.rec.closed:
+                    self.tl.add("out", "close", "closed by client code 1000")
+            if self.polling is not None:
+                send_close = not self.rec.closed and not self.ev.upgrade_done
+                await self.polling.close(send_close)
+            if self.ws_client is not None:
+                await self.ws_client.close()
+        except Exception:  # closing must never hide the verdict
+            log.debug("probe shutdown error", exc_info=True)

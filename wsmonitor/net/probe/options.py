@@ -1,0 +1,206 @@
+"""What a probe should do: ProbeOptions, with validation and the URLs and headers it implies."""
+
+from __future__ import annotations
+
+import functools
+import ssl
+import time
+import urllib.parse
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from wsmonitor.core.secrets import mask_secret
+
+TRANSPORTS = ("polling", "websocket", "upgrade")
+TOKEN_PLACES = ("auth", "query", "header", "cookie")
+
+
+# Ready-made option sets (the GUI's presets; CLI flags spell the same things out).
+PRESETS: dict[str, dict[str, Any]] = {
+    "Browser (socket.io-client v4)": {"eio": 4, "transport": "upgrade", "token_in": "auth"},
+    "WeChat mini-program, EIO 3": {"eio": 3, "transport": "websocket", "token_in": "query"},
+    "WeChat mini-program, EIO 4": {"eio": 4, "transport": "websocket", "token_in": "query"},
+    "Polling only (proxy without websockets)": {"eio": 4, "transport": "polling"},
+    "Native client, header token": {"eio": 4, "transport": "websocket", "token_in": "header"},
+}
+
+
+class ProbeOptionsError(ValueError):
+    """Options that cannot describe a probe (bad URL, unknown transport...). A usage error."""
+
+
+@dataclass
+class ProbeOptions:
+    """Everything a probe needs. ``validate()`` before use; ``to_dict()`` masks the token.
+
+    ``settle`` is how long to stay after the CONNECT answer even when ``hold`` is 0, so a server
+    that accepts then disconnects at once is still seen; ``client_pings`` makes an EIO=4 probe
+    ping like an EIO=3 client, reproducing clients with the heartbeat in the wrong direction.
+    """
+
+    url: str
+    eio: int = 4
+    transport: str = "upgrade"
+    namespace: str = "/"
+    path: str = "/socket.io/"
+    token: str | None = None
+    token_in: str | None = None  # None: auth for EIO=4, query for EIO=3
+    headers: dict[str, str] = field(default_factory=dict)
+    origin: str | None = None
+    verify_tls: bool = True
+    ca_file: str | None = None
+    timeout: float = 10.0
+    hold: float = 0.0
+    settle: float = 0.25
+    client_pings: bool = False
+    raw: bool = False
+    message: str | None = None  # raw probes: a text message to send after connecting
+
+    def validate(self) -> ProbeOptions:
+        """Check and normalise; raises ProbeOptionsError with a one-line message."""
+        try:
+            parsed = urllib.parse.urlsplit(self.url.strip())
+        except ValueError as exc:
+            raise ProbeOptionsError(f"invalid URL {self.url!r}: {exc}") from None
+        schemes = ("ws", "wss") if self.raw else ("http", "https", "ws", "wss")
+        if parsed.scheme not in schemes or not parsed.hostname:
+            want = "ws:// or wss://" if self.raw else "http(s):// or ws(s)://"
+            raise ProbeOptionsError(f"invalid URL {self.url!r}: expected {want}host[:port]")
+        try:
+            parsed.port  # noqa: B018 - raises on a bad port
+        except ValueError as exc:
+            raise ProbeOptionsError(f"invalid URL {self.url!r}: {exc}") from None
+        if self.eio not in (3, 4):
+            raise ProbeOptionsError(f"--eio must be 3 or 4, not {self.eio}")
+        if self.transport not in TRANSPORTS:
+            raise ProbeOptionsError(f"unknown transport {self.transport!r}")
+        if self.token_in is not None and self.token_in not in TOKEN_PLACES:
+            raise ProbeOptionsError(f"--token-in must be one of {', '.join(TOKEN_PLACES)}")
+        if self.timeout <= 0 or self.hold < 0 or self.settle < 0:
+            raise ProbeOptionsError("timeout must be > 0 and hold must be >= 0")
+        if self.ca_file is not None:
+            try:
+                ssl.create_default_context(cafile=self.ca_file)
+            except (OSError, ssl.SSLError) as exc:
+                raise ProbeOptionsError(f"cannot use CA file {self.ca_file}: {exc}") from None
+        namespace = self.namespace if self.namespace.startswith("/") else "/" + self.namespace
+        path = self.path if self.path.startswith("/") else "/" + self.path
+        if not path.endswith("/"):
+            path += "/"
+        return replace(self, url=self.url.strip(), namespace=namespace, path=path)
+
+    @property
+    def token_place(self) -> str | None:
+        if not self.token:
+            return None
+        if self.raw and self.token_in in (None, "auth"):
+            return "query"  # a plain websocket has no Socket.IO auth payload
+        if self.token_in:
+            return self.token_in
+        return "query" if self.eio == 3 else "auth"
+
+    def base_http_url(self) -> str:
+        """``http(s)://host:port`` for the polling transport."""
+        p = urllib.parse.urlsplit(self.url)
+        scheme = "https" if p.scheme in ("https", "wss") else "http"
+        return f"{scheme}://{p.netloc}"
+
+    def is_tls(self) -> bool:
+        return urllib.parse.urlsplit(self.url).scheme in ("https", "wss")
+
+    def host_port(self) -> tuple[str, int]:
+        p = urllib.parse.urlsplit(self.url)
+        return p.hostname or "", p.port or (443 if self.is_tls() else 80)
+
+    def query(self, transport: str, sid: str | None = None) -> dict[str, str]:
+        q = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(self.url).query))
+        q.update({"EIO": str(self.eio), "transport": transport})
+        if self.token_place == "query" and self.token:
+            q["token"] = self.token
+        if sid:
+            q["sid"] = sid
+        if transport == "polling":
+            q["t"] = format(time.monotonic_ns() % 10**12, "x")  # cache buster, like the JS client
+        return q
+
+    def engine_url(self, transport: str, sid: str | None = None) -> str:
+        """The Engine.IO URL for ``transport`` (http(s) for polling, ws(s) for websocket)."""
+        base = self.base_http_url()
+        if transport == "websocket":
+            base = "ws" + base[4:]
+        return f"{base}{self.path}?{urllib.parse.urlencode(self.query(transport, sid))}"
+
+    def raw_url(self) -> str:
+        """The raw websocket URL, with ``token=`` added when the token goes in the query."""
+        if self.token_place != "query" or not self.token:
+            return self.url
+        p = urllib.parse.urlsplit(self.url)
+        q = [*urllib.parse.parse_qsl(p.query), ("token", self.token)]
+        return urllib.parse.urlunsplit(p._replace(query=urllib.parse.urlencode(q)))
+
+    def request_headers(self) -> dict[str, str]:
+        headers = dict(self.headers)
+        if self.origin:
+            headers["Origin"] = self.origin
+        if self.token and self.token_place == "header":
+            headers["Authorization"] = f"Bearer {self.token}"
+        if self.token and self.token_place == "cookie":
+            cookie = headers.get("Cookie")
+            headers["Cookie"] = f"{cookie}; token={self.token}" if cookie else f"token={self.token}"
+        return headers
+
+    def auth_payload(self) -> dict[str, Any] | None:
+        if self.token and self.token_place == "auth" and self.eio == 4:
+            return {"token": self.token}
+        return None
+
+    def ssl_context(self) -> ssl.SSLContext | bool:
+        """What httpx (verify=) and aiohttp (ssl=) both accept; False for plain http/ws."""
+        if not self.is_tls():
+            return False  # building a context loads the CA store: tens of ms for nothing
+        return _ssl_context(self.verify_tls, self.ca_file)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The options as a report shows them: token masked, secret-bearing headers masked."""
+        headers = {}
+        for key, value in self.request_headers().items():
+            if key.lower() in ("authorization", "cookie", "x-api-key", "proxy-authorization"):
+                value = (
+                    _mask_in(value, self.token)
+                    if self.token and self.token in value
+                    else (mask_secret(value))
+                )
+            headers[key] = value
+        return {
+            "url": _mask_in(self.url, self.token),
+            "raw": self.raw,
+            "eio": self.eio,
+            "transport": "websocket" if self.raw else self.transport,
+            "namespace": self.namespace,
+            "path": self.path,
+            "token": mask_secret(self.token) if self.token else None,
+            "token_in": self.token_place,
+            "headers": headers,
+            "origin": self.origin,
+            "tls_verify": self.verify_tls,
+            "ca_file": self.ca_file,
+            "timeout": self.timeout,
+            "hold": self.hold,
+            "client_pings": self.client_pings,
+        }
+
+
+@functools.lru_cache(maxsize=8)
+def _ssl_context(verify: bool, ca_file: str | None) -> ssl.SSLContext:
+    if not verify:
+        ctx = ssl.create_default_context()
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        return ctx
+    return ssl.create_default_context(cafile=ca_file) if ca_file else ssl.create_default_context()
+
+
+def _mask_in(text: str, secret: str | None) -> str:
+    if not secret or secret not in text:
+        return text
+    return text.replace(secret, mask_secret(secret))

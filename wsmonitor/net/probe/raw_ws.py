@@ -1,0 +1,95 @@
+"""Raw websocket probe for native endpoints (``/ws?token=...``): connect, optional message, hold,
+and the close code and reason, with the same timeline and verdicts as Engine.IO probes."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+
+from wsmonitor.core.jwt_inspect import inspect_token
+from wsmonitor.core.secrets import register_secret
+from wsmonitor.core.verdict import decide
+from wsmonitor.net.probe.conn import Closed, HttpRefused, classify_error
+from wsmonitor.net.probe.evidence import new_evidence, resolve
+from wsmonitor.net.probe.options import ProbeOptions
+from wsmonitor.net.probe.result import ProbeResult
+from wsmonitor.net.probe.timeline import EventCallback, Timeline
+from wsmonitor.net.probe.websocket import WebsocketTransport, WsClient, make_session
+
+log = logging.getLogger(__name__)
+
+
+async def run_raw_probe(
+    options: ProbeOptions, on_event: EventCallback | None = None
+) -> ProbeResult:
+    """Probe a plain websocket URL (``ws://`` / ``wss://``)."""
+    opts = options if options.raw else ProbeOptions(**{**options.__dict__, "raw": True})
+    opts = opts.validate()
+    register_secret(opts.token)
+    tl = Timeline([opts.token] if opts.token else [], on_event)
+    jwt_report = inspect_token(opts.token) if opts.token else None
+    ev = new_evidence(opts, tl, jwt_report)
+    session = make_session(tl)
+    ws = WebsocketTransport(opts, tl, session)
+    phase = "dns"
+    try:
+        try:
+            async with asyncio.timeout(opts.timeout):
+                await resolve(opts, tl)
+                phase = "connect"
+                await ws.connect(opts.raw_url(), "ws_handshake")
+                ev.ws_opened = True
+                tl.mark("handshake")
+                if opts.message is not None:
+                    await ws.send(opts.message, "packet")
+            phase = "hold"
+            end = time.monotonic() + max(opts.hold, opts.settle)
+            while (left := end - time.monotonic()) > 0:
+                try:
+                    async with asyncio.timeout(left):
+                        item = await ws.recv()
+                except TimeoutError:
+                    break
+                if isinstance(item, Closed):
+                    ev.close_code, ev.close_reason, ev.closed_by = item.code, item.reason, item.by
+                    extra = f" ({item.error})" if item.error else ""
+                    tl.add(
+                        "in",
+                        "close",
+                        f"closed by {item.by} code {item.code} {item.reason!r}{extra}",
+                        code=item.code,
+                    )
+                    break
+                for text in item:
+                    tl.add("in", "packet", f"message: {text[:200]}")
+        except HttpRefused as exc:
+            ev.http_status, ev.http_phase = exc.status, exc.phase
+            ev.http_body, ev.http_content_type = tl.mask(exc.body), exc.content_type
+            tl.add("-", "error", f"HTTP {exc.status}: {exc.body[:120]}")
+        except TimeoutError:
+            ev.failure, ev.failure_phase = "timeout", phase
+            ev.failure_detail = f"no answer within {opts.timeout:g} s"
+            tl.add("-", "error", f"timeout during {phase}")
+        except Exception as exc:  # transport errors are evidence, not crashes
+            kind, detail = classify_error(exc)
+            detail = tl.mask(detail)  # exception texts may quote the URL
+            ev.failure, ev.failure_phase, ev.failure_detail = kind, phase, detail
+            tl.add("-", "error", f"{kind} error during {phase}: {detail}")
+    finally:
+        still_open = ws.ws is not None and not ws.ws.closed and ev.close_code is None
+        await asyncio.shield(_close(ws, session))
+        if still_open:
+            tl.add("out", "close", "closed by client code 1000")
+    verdict = decide(ev)
+    tl.add("-", "info", f"verdict {verdict.code}: {verdict.summary}")
+    tl.mark("total")
+    return ProbeResult(verdict, ev, tl.events, opts.to_dict(), jwt_report, dict(tl.marks))
+
+
+async def _close(ws: WebsocketTransport, session: WsClient) -> None:
+    try:
+        await ws.close()
+        await session.close()
+    except Exception:
+        log.debug("raw probe close failed", exc_info=True)

@@ -1,0 +1,103 @@
+"""The probe timeline: every step with a monotonic timestamp, secrets masked on the way in.
+
+A GUI passes ``on_event`` and gets each :class:`TimelineEvent` as it happens (called on the
+event loop thread, so it must be quick: append to a model, let a timer repaint).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from wsmonitor.core.secrets import mask_secret
+
+log = logging.getLogger(__name__)
+
+# Kinds a timeline row can have; the GUI colours rows by kind.
+KINDS = (
+    "dns",
+    "tcp",
+    "tls",
+    "http_request",
+    "http_response",
+    "ws_open",
+    "packet",
+    "upgrade",
+    "ping",
+    "pong",
+    "close",
+    "error",
+    "info",
+)
+_MAX_DETAIL = 400
+
+
+@dataclass
+class TimelineEvent:
+    """One row: ``t_ms`` since the probe started, ``dir`` in / out / ``-`` (local step)."""
+
+    t_ms: float
+    dir: str
+    kind: str
+    detail: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "t_ms": round(self.t_ms, 2),
+            "dir": self.dir,
+            "kind": self.kind,
+            "detail": self.detail,
+        }
+        if self.data:
+            out["data"] = self.data
+        return out
+
+
+EventCallback = Callable[[TimelineEvent], None]
+
+
+class Timeline:
+    """Collects events; masks every secret it was given; forwards to a callback."""
+
+    def __init__(self, secrets: list[str] | None = None, on_event: EventCallback | None = None):
+        self._t0 = time.perf_counter()
+        self._secrets = [s for s in (secrets or []) if s]
+        self._on_event = on_event
+        self.events: list[TimelineEvent] = []
+        self.marks: dict[str, float] = {}
+
+    def now_ms(self) -> float:
+        return (time.perf_counter() - self._t0) * 1000.0
+
+    def mask(self, text: str) -> str:
+        for secret in self._secrets:
+            if secret in text:
+                text = text.replace(secret, mask_secret(secret))
+        return text
+
+    def add(self, dir: str, kind: str, detail: str, **data: Any) -> TimelineEvent:
+        detail = self.mask(detail)
+        if len(detail) > _MAX_DETAIL:
+            detail = detail[:_MAX_DETAIL] + f"… ({len(detail)} chars)"
+        clean = {k: self.mask(v) if isinstance(v, str) else v for k, v in data.items()}
+        event = TimelineEvent(self.now_ms(), dir, kind, detail, clean)
+        self.events.append(event)
+        if kind in ("dns", "tcp", "tls"):
+            self.mark(kind)
+        if self._on_event is not None:
+            try:
+                self._on_event(event)
+            except Exception:  # a broken listener must not break the probe
+                log.exception("timeline listener failed")
+        return event
+
+    def mark(self, name: str) -> None:
+        """Remember when a phase ended, for the waterfall (first mark wins)."""
+        self.marks.setdefault(name, self.now_ms())
+
+    def to_list(self) -> list[dict[str, Any]]:
+        return [e.to_dict() for e in self.events]

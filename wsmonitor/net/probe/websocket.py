@@ -1,0 +1,168 @@
+"""Websocket transport over aiohttp: the handshake with its HTTP facts, a reader task, close codes.
+
+aiohttp reports a close frame without a body as code 0: we report 1005, as RFC 6455 says a
+client must. A connection that ends without any close frame is 1006.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp
+
+from wsmonitor.net.probe import eio
+from wsmonitor.net.probe.conn import Closed, HttpRefused, relevant_headers
+from wsmonitor.net.probe.options import ProbeOptions
+from wsmonitor.net.probe.timeline import Timeline
+
+_MAX_BODY = 2000
+NO_STATUS = 1005
+ABNORMAL = 1006
+
+
+@dataclass
+class WsClient:
+    """An aiohttp session, the timeline it reports to, and its last refused handshake."""
+
+    session: aiohttp.ClientSession
+    tl: Timeline
+    refused: dict[str, tuple[int, str, str]] = field(default_factory=dict)
+
+    async def close(self) -> None:
+        await self.session.close()
+
+
+# The client whose request is in flight: the connector and response classes below are shared
+# (building classes per session costs more than the exchange they time), so they find the
+# timeline here. Set around each ws_connect, in the caller's task.
+_CURRENT: ContextVar[WsClient | None] = ContextVar("wsmonitor_probe_ws_client", default=None)
+
+
+class _Connector(aiohttp.TCPConnector):
+    """Reports TCP (+TLS) connection time to the timeline."""
+
+    async def connect(self, req: Any, traces: Any, timeout: Any) -> Any:
+        started = time.perf_counter()
+        conn = await super().connect(req, traces, timeout)
+        client = _CURRENT.get()
+        if client is not None:
+            tls = " + TLS" if req.is_ssl() else ""
+            client.tl.add(
+                "-",
+                "tcp",
+                f"TCP{tls} connected to {req.host}:{req.port} "
+                f"({(time.perf_counter() - started) * 1000:.1f} ms)",
+            )
+        return conn
+
+
+class _Response(aiohttp.ClientResponse):
+    """Reports the handshake answer, and keeps the body of a refused one (aiohttp drops it)."""
+
+    async def start(self, connection: Any) -> aiohttp.ClientResponse:
+        response = await super().start(connection)
+        client = _CURRENT.get()
+        if client is None:
+            return response
+        client.tl.add(
+            "in",
+            "http_response",
+            f"{self.status} {self.reason}",
+            status=self.status,
+            headers=relevant_headers(self.headers),
+            phase="ws_handshake",
+        )
+        if self.status != 101:
+            body = ""
+            try:
+                raw = await asyncio.wait_for(self.read(), 2.0)
+                body = raw.decode("utf-8", errors="replace")[:_MAX_BODY]
+            except (aiohttp.ClientError, TimeoutError, ValueError):
+                pass
+            client.refused["last"] = (self.status, body, self.headers.get("content-type", ""))
+        return response
+
+
+def make_session(tl: Timeline) -> WsClient:
+    """A session whose connection steps and handshake answers land in ``tl``.
+
+    aiohttp trace hooks could do this, but they fire a dozen signals per request (~0.2 ms).
+    """
+    return WsClient(aiohttp.ClientSession(connector=_Connector(), response_class=_Response), tl)
+
+
+class WebsocketTransport:
+    """One websocket (a fresh Engine.IO session, or the upgrade of a polling one)."""
+
+    name = "websocket"
+
+    def __init__(self, opts: ProbeOptions, tl: Timeline, client: WsClient) -> None:
+        self.opts, self.tl, self.client = opts, tl, client
+        self.ws: aiohttp.ClientWebSocketResponse | None = None
+        self.closing_by_client = False
+
+    async def connect(self, url: str, phase: str) -> None:
+        """Open the websocket; HttpRefused when the server answers without 101."""
+        self.tl.add("out", "http_request", f"GET {url} (Upgrade: websocket)", phase=phase)
+        token = _CURRENT.set(self.client)
+        try:
+            self.ws = await self.client.session.ws_connect(
+                url,
+                headers=self.opts.request_headers(),
+                ssl=self.opts.ssl_context(),
+                autoping=True,
+                max_msg_size=0,
+            )
+        except aiohttp.WSServerHandshakeError as exc:
+            status, body, ctype = self.client.refused.pop("last", (exc.status, exc.message, ""))
+            raise HttpRefused(status, body, ctype, phase) from None
+        finally:
+            _CURRENT.reset(token)
+        self.tl.add("in", "ws_open", "websocket open (101 Switching Protocols)")
+
+    async def send(self, packet: str, kind: str = "packet") -> None:
+        assert self.ws is not None
+        self.tl.add("out", kind, f"{eio.describe(packet)}: {packet}", transport="websocket")
+        await self.ws.send_str(packet)
+
+    async def recv(self) -> list[str] | Closed:
+        """The next text frame (as a one-packet list), or Closed. Safe to cancel."""
+        assert self.ws is not None
+        try:
+            msg = await self.ws.receive()
+        except (aiohttp.ClientError, ConnectionError) as exc:
+            return Closed(ABNORMAL, "", "server", error=str(exc))
+        item = self._convert(msg)
+        return item if isinstance(item, Closed) else [item]
+
+    def _convert(self, msg: aiohttp.WSMessage) -> str | Closed:
+        assert self.ws is not None
+        if msg.type == aiohttp.WSMsgType.TEXT:
+            return str(msg.data)
+        if msg.type == aiohttp.WSMsgType.BINARY:
+            return f"4<binary {len(msg.data)} bytes>"
+        by = "client" if self.closing_by_client else "server"
+        if msg.type == aiohttp.WSMsgType.CLOSE:
+            code = int(msg.data or 0) or NO_STATUS
+            return Closed(code, str(msg.extra or ""), by)
+        if msg.type == aiohttp.WSMsgType.ERROR:
+            # Bad frames from the server: aiohttp itself closes with 1002 (protocol error).
+            code = self.ws.close_code or ABNORMAL
+            reason = "the client closed it: protocol error" if code == 1002 else ""
+            return Closed(code, reason, by, error=f"{type(msg.data).__name__}: {msg.data}")
+        # CLOSED / CLOSING: the TCP connection ended without a close frame from the server.
+        code = self.ws.close_code
+        return Closed(ABNORMAL if code in (None, 0) else code, "", by)
+
+    async def close(self) -> None:
+        self.closing_by_client = True
+        if self.ws is not None and not self.ws.closed:
+            try:
+                async with asyncio.timeout(1.0):
+                    await self.ws.close()
+            except (TimeoutError, aiohttp.ClientError, ConnectionError):
+                pass
