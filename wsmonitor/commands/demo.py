@@ -78,18 +78,19 @@ def _say(line: str) -> None:
 async def _run_headless(config: Any, duration: float | None) -> int:
     from wsmonitor.demo.runner import start_demo
 
-    try:
-        demo = await start_demo(config, on_log=_say)
-    except OSError as exc:
-        raise UserError(f"cannot listen on {config.host}:{config.port}: {exc.strerror}") from exc
-    print(json.dumps(demo.connection_info()), flush=True)
-    _say(f"demo server on {demo.endpoints.url}, admin namespace {config.admin_namespace}")
+    # Signal handlers first: a supervisor may send SIGTERM the moment it reads our first line.
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         # Windows has no signal handlers in asyncio: Ctrl-C arrives as KeyboardInterrupt there.
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
+    try:
+        demo = await start_demo(config, on_log=_say)
+    except OSError as exc:
+        raise UserError(f"cannot listen on {config.host}:{config.port}: {exc.strerror}") from exc
+    print(json.dumps(demo.connection_info()), flush=True)
+    _say(f"demo server on {demo.endpoints.url}, admin namespace {config.admin_namespace}")
     try:
         await _report_until(stop, demo, duration)
     finally:

@@ -82,7 +82,10 @@ class DemoServer:
 
     # -- lifecycle ---------------------------------------------------------------------------
     async def start(self) -> DemoEndpoints:
-        self._runner = web.AppRunner(self.app, handle_signals=False, access_log=None)
+        # A demo that is told to stop must stop now, not after its clients' 60 s grace period.
+        self._runner = web.AppRunner(
+            self.app, handle_signals=False, access_log=None, shutdown_timeout=1.0
+        )
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.config.host, self.config.port)
         await site.start()
