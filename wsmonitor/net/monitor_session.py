@@ -1,0 +1,275 @@
+"""One watched server (profile): admin client + aggregator + health poller + history, Qt-free.
+
+The GUI creates one ``MonitorSession`` per profile, ``await start()``s it, and reads
+``snapshot()`` and ``session.aggregator.series`` on a timer. Switching profiles is ``await
+stop()`` on one session and ``start()`` on another. The headless recorder uses the same class.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import math
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+from wsmonitor.core.aggregator import Aggregator, AggregatorConfig, AggregatorSnapshot, SocketFeed
+from wsmonitor.net.admin_client import (
+    AdminClient,
+    AdminConnectionConfig,
+    ConnectionStatus,
+    ConnState,
+)
+
+if TYPE_CHECKING:
+    from wsmonitor.core.health import HealthSample
+    from wsmonitor.net.health import HealthPoller
+
+log = logging.getLogger(__name__)
+
+HISTORY_LAG_S = 5  # counters of the last seconds still change (aggregatedEvents come every 2 s)
+
+
+class HistorySink(Protocol):
+    """What the session needs from ``wsmonitor.store.history.HistoryStore``."""
+
+    def record_samples(self, rows: Iterable[tuple[str, str, float, float]]) -> None: ...
+
+    def record_event(
+        self, kind: str, t: float, server_id: str = "", data: Mapping[str, Any] | None = None
+    ) -> None: ...
+
+    def record_health(self, sample: HealthSample, server_id: str = "") -> None: ...
+
+    def flush(self) -> int: ...
+
+
+@dataclass(frozen=True, slots=True)
+class SessionConfig:
+    """Everything one watched profile needs."""
+
+    admin: AdminConnectionConfig
+    aggregator: AggregatorConfig = field(default_factory=AggregatorConfig)
+    health_url: str | None = None
+    health_interval: float = 5.0
+    profile_name: str | None = None
+    history_interval: float = 2.0
+
+
+@dataclass(frozen=True, slots=True)
+class SessionSnapshot:
+    """What the GUI timer reads (cheap to build; no series copies)."""
+
+    t: float
+    status: ConnectionStatus
+    stats: AggregatorSnapshot
+    health: HealthSample | None
+    health_ok: bool | None
+    health_down_since: float | None
+
+
+class MonitorSession:
+    """Owns the admin client, the aggregator and, optionally, a health poller and a history."""
+
+    def __init__(
+        self,
+        config: SessionConfig,
+        *,
+        history: HistorySink | None = None,
+        health: HealthPoller | None = None,
+    ) -> None:
+        self.config = config
+        self.aggregator = Aggregator(config.aggregator)
+        self.client = AdminClient(config.admin, on_event=self._on_event, on_status=self._on_status)
+        self.history = history
+        self.health = health if health is not None else self._make_health()
+        self._listeners: list[Callable[[object], object]] = []
+        self._health_listeners: list[Callable[[HealthSample], object]] = []
+        self._tasks: list[asyncio.Task[None]] = []
+        self._was_connected = False
+        self._hist_upto: int | None = None
+        self._hist_disconnects = 0
+        self._down_since: float | None = None
+
+    def _make_health(self) -> HealthPoller | None:
+        if not self.config.health_url:
+            return None
+        from wsmonitor.net.health import HealthPoller
+
+        admin = self.config.admin
+        return HealthPoller(
+            self.config.health_url,
+            interval=self.config.health_interval,
+            verify=admin.tls_verify,
+            ca_file=admin.ca_file,
+            on_sample=self._on_health,
+        )
+
+    # ------------------------------------------------------------------ lifecycle
+
+    async def start(self) -> None:
+        """Connect (in the background) and start polling; returns at once."""
+        self.client.start()
+        if self.health is not None:
+            self.health.start()
+        if self.history is not None and not self._tasks:
+            loop = asyncio.get_running_loop()
+            self._tasks.append(loop.create_task(self._history_loop(), name="session-history"))
+
+    async def stop(self) -> None:
+        """Disconnect, stop polling, write what is pending; idempotent."""
+        tasks, self._tasks = self._tasks, []
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await self.client.stop()
+        if self.health is not None:
+            await self.health.stop()
+        if self.history is not None:
+            self._record_history(time.time() + HISTORY_LAG_S)
+            self.history.flush()
+
+    # ------------------------------------------------------------------ reading
+
+    def snapshot(self, now: float | None = None) -> SessionSnapshot:
+        now = time.time() if now is None else now
+        latest = self.health.latest if self.health is not None else None
+        down_since = None
+        if latest is not None and not latest.ok and self.health is not None:
+            down_since = self._down_since
+            if down_since is None:  # an injected poller whose samples we did not see
+                from wsmonitor.core.health import down_since as find_down_since
+
+                down_since = find_down_since(self.health.samples)
+        return SessionSnapshot(
+            t=now,
+            status=self.client.status,
+            stats=self.aggregator.snapshot(now),
+            health=latest,
+            health_ok=None if latest is None else latest.ok,
+            health_down_since=down_since,
+        )
+
+    def open_socket_feed(self) -> SocketFeed:
+        """Incremental changes of the socket list, for one table model (drain on a timer)."""
+        return self.aggregator.sockets.open_feed()
+
+    def add_listener(self, callback: Callable[[object], object]) -> None:
+        """Call ``callback(typed_event)`` after each admin event is applied (recorder, logs)."""
+        self._listeners.append(callback)
+
+    def add_health_listener(self, callback: Callable[[HealthSample], object]) -> None:
+        self._health_listeners.append(callback)
+
+    def can(self, feature: str) -> bool:
+        """Whether the server's ``config`` allows an operation ("DISCONNECT", "EMIT", ...)."""
+        return self.client.connected and self.client.supports(feature)
+
+    async def disconnect_socket(self, nsp: str, socket_id: str, close: bool = False) -> None:
+        """Ask the server to disconnect one socket (the GUI asks for confirmation first)."""
+        await self.client.disconnect_sockets(nsp, socket_id, close)
+
+    def alert_metrics(self, now: float | None = None) -> Any:
+        """A ``wsmonitor.core.alerts.MetricsSnapshot`` for the alert engine."""
+        from wsmonitor.core.alerts import MetricsSnapshot
+
+        samples = self.health.samples if self.health is not None else None
+        return MetricsSnapshot.from_aggregator(
+            self.aggregator.snapshot(now), health_samples=samples or None
+        )
+
+    # ------------------------------------------------------------------ callbacks
+
+    def _on_event(self, name: str, args: tuple[Any, ...]) -> None:
+        event = self.aggregator.feed_raw(name, args)
+        if event is not None and self._listeners:
+            for listener in self._listeners:
+                listener(event)
+
+    def _on_status(self, status: ConnectionStatus) -> None:
+        now = status.since
+        if status.state is ConnState.CONNECTED:
+            self.aggregator.on_admin_connected(now)
+            if self._was_connected and self.history is not None:
+                gap = self.aggregator.gaps()[-1] if self.aggregator.gaps() else None
+                if gap is not None and gap.end is not None:
+                    data = {"end": gap.end, "reason": gap.reason}
+                    self.history.record_event("gap", gap.start, data=data)
+            self._was_connected = True
+        elif self.aggregator.admin_connected:
+            stopped = status.state is ConnState.STOPPED
+            self.aggregator.on_admin_disconnected(status.message, now, gap=not stopped)
+
+    def _on_health(self, sample: HealthSample) -> None:
+        if sample.ok:
+            self._down_since = None
+        elif self._down_since is None:
+            self._down_since = sample.t  # kept here: the GUI asks 30 times a second
+        if self.history is not None:
+            self.history.record_health(sample)
+        for listener in self._health_listeners:
+            listener(sample)
+
+    # ------------------------------------------------------------------ history
+
+    async def _history_loop(self) -> None:
+        while True:
+            await asyncio.sleep(self.config.history_interval)
+            try:
+                self._record_history(time.time())
+                assert self.history is not None
+                self.history.flush()
+            except Exception:  # history is a nice-to-have: never kill the session for it
+                log.exception("recording history failed")
+
+    def _record_history(self, now: float) -> None:
+        """Copy settled seconds of every series, and new disconnects, into the history store."""
+        history = self.history
+        if history is None:
+            return
+        upto = int(now) - HISTORY_LAG_S
+        start = upto - 600 if self._hist_upto is None else self._hist_upto + 1
+        if upto < start:
+            return
+        series = self.aggregator.series
+        rows: list[tuple[str, str, float, float]] = []
+        named = [(s.name, "", s) for s in (series.get(n) for n in series.GAUGES + series.COUNTERS)]
+        named += [("clients", sid, s) for sid, s in series.per_server_clients.items()]
+        for source, by_reason in series.reasons.items():
+            named += [(f"reason:{source.value}:{r}", "", s) for r, s in by_reason.items()]
+        for metric, server_id, ts in named:
+            times, values = ts.raw(start, upto)
+            rows.extend(
+                (metric, server_id, float(t), float(v))
+                for t, v in zip(times, values, strict=True)
+                if not math.isnan(v)
+            )
+        history.record_samples(rows)
+        self._hist_upto = upto
+        self._record_disconnects(history)
+
+    def _record_disconnects(self, history: HistorySink) -> None:
+        total = self.aggregator.totals().socket_disconnects
+        new = min(total - self._hist_disconnects, len(self.aggregator.disconnect_log))
+        self._hist_disconnects = total
+        if new <= 0:
+            return
+        log_ = self.aggregator.disconnect_log
+        for rec in list(log_)[len(log_) - new :]:
+            history.record_event(
+                "disconnect",
+                rec.t,
+                data={
+                    "nsp": rec.nsp,
+                    "socket": rec.socket_id,
+                    "address": rec.address,
+                    "lifetime": rec.lifetime,
+                    "reason": rec.reason,
+                    "short_lived": rec.short_lived,
+                },
+            )
