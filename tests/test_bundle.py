@@ -25,10 +25,20 @@ def test_bundle_builds_and_passes_its_self_test(tmp_path: Path) -> None:
         pytest.fail("PyInstaller is not installed: pip install -e '.[test,bundle]'")
     build = subprocess.run(
         [
-            sys.executable, "-m", "PyInstaller", str(ROOT / "build.spec"), "--noconfirm",
-            "--distpath", str(tmp_path / "dist"), "--workpath", str(tmp_path / "work"),
+            sys.executable,
+            "-m",
+            "PyInstaller",
+            str(ROOT / "build.spec"),
+            "--noconfirm",
+            "--distpath",
+            str(tmp_path / "dist"),
+            "--workpath",
+            str(tmp_path / "work"),
         ],
-        cwd=tmp_path, capture_output=True, text=True, timeout=850,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=850,
     )
     assert build.returncode == 0, build.stderr[-3000:]
     bundle = tmp_path / "dist" / "wsmonitor"

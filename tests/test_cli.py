@@ -13,7 +13,10 @@ from wsmonitor.cli import COMMAND_MODULES
 def _run(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "wsmonitor", *args],
-        capture_output=True, text=True, timeout=timeout, env=dict(os.environ),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=dict(os.environ),
     )
 
 

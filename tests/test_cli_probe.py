@@ -131,3 +131,51 @@ def test_real_entry_point(node_faults: str, capsys: pytest.CaptureFixture[str]) 
     assert json.loads(capsys.readouterr().out)["ok"] is True
     assert main(["probe", "http://[::1", "--json"]) == 2
     assert "invalid URL" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        (["probe", "ws://127.0.0.1:1/ws"], "--raw"),
+        (["diagnose", "http://127.0.0.1:1/app"], "--path /app/"),
+        (["probe", "http://h", "--timeout", "nan"], "finite"),
+        (["probe", "http://h", "--header", "X-A: é"], "printable ASCII"),
+        (["probe", "http://h", "--header", "Bad Name: v"], "invalid header name"),
+        (["probe", "http://h", "--token", "a\nb", "--token-in", "header"], "cannot go in a header"),
+        (["diagnose", "http://h", "--ws-url", "http://h/ws"], "ws://"),
+    ],
+)
+def test_more_usage_errors(argv: list[str], says: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """Input the engine would mangle or ignore is refused up front, in one line."""
+    assert cli(argv) == 2
+    err = capsys.readouterr().err
+    assert says in err and "Traceback" not in err
+
+
+def test_pasted_engine_url_keeps_its_path(
+    node_faults: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"{node_faults}/ok/socket.io/?EIO=4&transport=polling"
+    assert cli(["probe", url, "--json"]) == 0  # Node's engine.io serves every URL under /ok/
+    data = json.loads(capsys.readouterr().out)
+    assert data["request"]["path"] == "/ok/socket.io/"
+    requests = [e["detail"] for e in data["timeline"] if e["kind"] == "http_request"]
+    assert requests[0].startswith(f"GET {node_faults}/ok/socket.io/?EIO=4")
+
+
+def test_diagnose_output_is_aligned_and_quiet_off_a_terminal(
+    node_faults: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A server without allowEIO3: EIO=4 works, EIO=3 is refused; the table says so in columns."""
+    assert cli(["diagnose", node_faults, "--path", "/noeio3/"]) == 1
+    captured = capsys.readouterr()
+    assert captured.err == ""  # no progress line unless stderr is a terminal
+    lines = captured.out.splitlines()
+    head = next(i for i, line in enumerate(lines) if line.startswith("combination"))
+    table = lines[head : head + 7]
+    for column in ("verdict", "close", "what happened"):
+        at = table[0].index(column)
+        assert all(line[at - 1] == " " for line in table[1:]), column
+    assert table[1][table[0].index("verdict") :].startswith("ok")
+    assert "Every EIO=3 combination" in captured.out and "protocol_mismatch" in captured.out
+    assert "These combinations work: EIO4 polling, EIO4 websocket, EIO4 upgrade" in captured.out

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from wsmonitor.core.verdict import VERDICT_CODES, Evidence, Verdict, decide, root_cause
+from wsmonitor.core.verdict import VERDICT_CODES, Evidence, decide
 from wsmonitor.core.verdict_http import connect_error_message, engine_error
 
 OPEN = {"open_received": True, "ws_opened": True, "connect_acked": True}
@@ -283,17 +283,3 @@ def test_engine_error_parsing() -> None:
     assert engine_error('"plain"') == (None, "plain")
     assert connect_error_message({"message": "m"}) == "m"
     assert connect_error_message("s") == "s"
-
-
-def test_root_cause() -> None:
-    ok = Verdict("ok", "fine")
-    bad = Verdict("protocol_mismatch", "EIO3 refused", ["enable allowEIO3"])
-    cause = root_cause([("EIO4 polling", ok), ("EIO3 polling", bad), ("EIO3 websocket", bad)])
-    assert cause.code == "protocol_mismatch"
-    assert "EIO3 polling" in cause.summary
-    assert any("EIO4 polling" in h for h in cause.hints)
-    same = root_cause(
-        [("a", Verdict("unreachable", "down", [])), ("b", Verdict("unreachable", "down", []))]
-    )
-    assert same.code == "unreachable" and "Every combination" in same.summary
-    assert root_cause([("a", ok)]).ok

@@ -13,7 +13,7 @@ from pathlib import Path
 import jwt
 import pytest
 
-from tests.peers.faults import http_faults, raw_ws, sio_servers
+from tests.peers.faults import garbage, http_faults, raw_ws, sio_servers
 from tests.peers.faults.fake_eio import silent_heartbeat_app
 
 NODE_DIR = Path(__file__).parent / "node"
@@ -47,6 +47,8 @@ def node_faults() -> Iterator[str]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(5)
+        if proc.stdout:
+            proc.stdout.close()
 
 
 def _path() -> str:
@@ -111,6 +113,20 @@ async def raw_ws_server() -> AsyncIterator[str]:
 async def python_sio_server() -> AsyncIterator[str]:
     """python-socketio with cors_allowed_origins=[GOOD_ORIGIN] and a /chat namespace."""
     async with http_faults.serve_app(sio_servers.sio_app(check_token=True)) as port:
+        yield f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture
+async def garbage_server() -> AsyncIterator[str]:
+    """One path per kind of garbage answer (see tests/peers/faults/garbage.py)."""
+    async with http_faults.serve_app(garbage.garbage_app()) as port:
+        yield f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture
+async def bytes_server() -> AsyncIterator[str]:
+    """Answers every connection with bytes that are not HTTP."""
+    async with garbage.bytes_server() as port:
         yield f"http://127.0.0.1:{port}"
 
 

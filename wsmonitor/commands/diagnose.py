@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
+from typing import TYPE_CHECKING
 
-from wsmonitor.commands.probe import add_tls_args, add_token_args, parse_headers, resolve_token
+from wsmonitor.commands.probe import (
+    add_tls_args,
+    add_token_args,
+    check_url_path,
+    parse_headers,
+    resolve_token,
+)
 from wsmonitor.errors import UserError
+
+if TYPE_CHECKING:
+    from wsmonitor.net.probe import DiagnoseProgress
 
 NAME = "diagnose"
 HELP = "health, token, then EIO 4/3 x polling/websocket/upgrade: find the root cause"
@@ -36,34 +47,29 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 class _Progress:
-    """One status line on stderr, redrawn in place on a terminal, plain lines otherwise."""
+    """One status line on stderr, redrawn in place; only on a terminal (pipes and logs get the
+    table alone, and --json its object alone)."""
 
     def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-        self.tty = sys.stderr.isatty()
+        self.enabled = enabled and sys.stderr.isatty()
+        self.running: list[str] = []
 
-    def __call__(self, progress) -> None:
+    def __call__(self, progress: DiagnoseProgress) -> None:
         if not self.enabled:
             return
-        if progress.kind == "check" and progress.check is not None:
-            text = f"{progress.check.name}: {progress.check.summary}"
-        elif progress.kind == "finished" and progress.row is not None:
-            text = (
-                f"[{progress.done}/{progress.total}] {progress.row.label}: "
-                f"{progress.row.result.verdict.code}"
-            )
-        else:
-            if not self.tty or progress.row is None:
-                return
-            text = f"[{progress.done}/{progress.total}] {progress.row.label}…"
-        if self.tty:
-            sys.stderr.write("\r\033[K" + text[:120])
-        else:
-            sys.stderr.write(text + "\n")
+        row = progress.row
+        if row is not None and progress.kind == "started":
+            self.running.append(row.label)
+        elif row is not None and progress.kind == "finished" and row.label in self.running:
+            self.running.remove(row.label)
+        running = ", ".join(self.running) or "checks"
+        text = f"diagnose [{progress.done}/{progress.total}] running: {running}"
+        width = shutil.get_terminal_size().columns
+        sys.stderr.write("\r\033[K" + text[: max(width - 1, 20)])
         sys.stderr.flush()
 
     def end(self) -> None:
-        if self.enabled and self.tty:
+        if self.enabled:
             sys.stderr.write("\r\033[K")
             sys.stderr.flush()
 
@@ -94,6 +100,11 @@ def run(args: argparse.Namespace) -> int:
         timeout=args.timeout,
         concurrency=args.concurrency,
     )
+    try:
+        combos = opts.probe_options()  # validates every URL and option up front
+    except ProbeOptionsError as exc:
+        raise UserError(str(exc)) from None
+    check_url_path(combos[0][1])
     progress = _Progress(enabled=not args.json)
     try:
         result = asyncio.run(run_diagnose(opts, on_progress=progress))
@@ -102,5 +113,6 @@ def run(args: argparse.Namespace) -> int:
     finally:
         progress.end()
     data = result.to_dict()
-    print(render_json(data) if args.json else render_diagnose_text(data))
+    width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+    print(render_json(data) if args.json else render_diagnose_text(data, width=width))
     return 0 if result.ok else 1

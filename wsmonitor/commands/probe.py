@@ -5,8 +5,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from wsmonitor.errors import UserError
+
+if TYPE_CHECKING:
+    from wsmonitor.net.probe.options import ProbeOptions
 
 NAME = "probe"
 HELP = "fire one Socket.IO or websocket handshake and explain what happened"
@@ -20,7 +24,7 @@ def add_token_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--token-in",
         choices=("auth", "query", "header", "cookie"),
-        help="where the token goes (default: auth; query for EIO 3)",
+        help="where the token goes (default: auth; with EIO 3 or --raw, auth means the query)",
     )
 
 
@@ -90,10 +94,14 @@ def parse_headers(values: list[str]) -> dict[str, str]:
     return headers
 
 
-def build_options(args: argparse.Namespace):
+def build_options(args: argparse.Namespace) -> ProbeOptions:
     from wsmonitor.core.secrets import register_secret
     from wsmonitor.net.probe.options import ProbeOptions, ProbeOptionsError
 
+    if args.message is not None and not args.raw:
+        raise UserError("--message is for plain websockets: add --raw")
+    if args.client_pings and args.raw:
+        raise UserError("--client-pings is for Socket.IO probes; a plain websocket has no pings")
     token = resolve_token(args)
     register_secret(token)
     opts = ProbeOptions(
@@ -115,26 +123,37 @@ def build_options(args: argparse.Namespace):
         client_pings=args.client_pings,
     )
     try:
-        return opts.validate()
+        opts = opts.validate()
     except ProbeOptionsError as exc:
         raise UserError(str(exc)) from None
+    check_url_path(opts)
+    return opts
+
+
+def check_url_path(opts: ProbeOptions) -> None:
+    """A usage error for a URL path a Socket.IO probe would silently ignore (``ws://h/ws``)."""
+    ignored = opts.ignored_url_path()
+    if ignored is not None:
+        raise UserError(
+            f"the URL path {ignored} is not used by a Socket.IO probe (it connects to --path "
+            f"{opts.path} and --namespace {opts.namespace}): for a plain websocket endpoint "
+            f"add --raw; for Socket.IO pass --path {ignored.rstrip('/')}/ or --namespace {ignored}"
+        )
 
 
 def run(args: argparse.Namespace) -> int:
     import asyncio
 
-    from wsmonitor.core.probe_report import render_json, render_text
-    from wsmonitor.net.probe import run_probe
+    from wsmonitor.core.probe_report import render_json, render_text, timeline_line
+    from wsmonitor.core.secrets import redact
+    from wsmonitor.net.probe import TimelineEvent, run_probe
 
     opts = build_options(args)
     live = not args.json and sys.stderr.isatty()
 
-    def on_event(event) -> None:
-        if live:
-            print(
-                f"{event.t_ms:9.1f} ms {event.dir:>3} {event.kind:<13} {event.detail}",
-                file=sys.stderr,
-            )
+    def on_event(event: TimelineEvent) -> None:
+        if live:  # the same line the report prints, as it happens
+            print(redact(timeline_line(event.to_dict())), file=sys.stderr, flush=True)
 
     result = asyncio.run(run_probe(opts, on_event=on_event))
     data = result.to_dict()

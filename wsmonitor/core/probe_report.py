@@ -20,11 +20,13 @@ def render_json(data: dict[str, Any], *, evidence: bool = False) -> str:
     return redact(json.dumps(out, ensure_ascii=False, default=str))
 
 
+def timeline_line(e: dict[str, Any]) -> str:
+    """One timeline row as text: time, direction arrow, kind, detail."""
+    return f"{e['t_ms']:9.1f} ms {_DIR.get(e['dir'], e['dir'])} {e['kind']:<13} {e['detail']}"
+
+
 def _timeline_lines(timeline: list[dict[str, Any]]) -> list[str]:
-    return [
-        f"{e['t_ms']:9.1f} ms {_DIR.get(e['dir'], e['dir'])} {e['kind']:<13} {e['detail']}"
-        for e in timeline
-    ]
+    return [timeline_line(e) for e in timeline]
 
 
 def _jwt_lines(jwt: dict[str, Any] | None) -> list[str]:
@@ -90,29 +92,50 @@ def render_markdown(data: dict[str, Any]) -> str:
     return redact("\n".join(lines) + "\n")
 
 
-def render_diagnose_text(data: dict[str, Any]) -> str:
-    """The diagnose table plus the most likely root cause."""
-    lines = []
-    for check in data.get("checks", []):
-        mark = "ok " if check["ok"] else "FAIL"
-        lines.append(f"[{mark}] {check['name']}: {check['summary']}")
+def render_diagnose_text(data: dict[str, Any], *, width: int | None = None) -> str:
+    """The diagnose table plus the most likely root cause.
+
+    ``width`` (a terminal's columns) cuts table rows to fit; None keeps them whole (pipes, logs).
+    """
+    lines = [
+        f"[{' ok ' if check['ok'] else 'FAIL'}] {check['name']}: {check['summary']}"
+        for check in data.get("checks", [])
+    ]
     if lines:
         lines.append("")
     rows = data.get("matrix", [])
-    width = max([len(r["label"]) for r in rows] + [11])
-    lines.append(f"{'combination':<{width}}  {'verdict':<21} {'close':>5} {'ms':>7}  summary")
+    label_w = max([len(r["label"]) for r in rows] + [len("combination")])
+    verdict_w = max([len(str(r.get("verdict", r["state"]))) for r in rows] + [len("verdict")])
+    head = f"{'combination':<{label_w}}  {'verdict':<{verdict_w}}  {'close':>5}  {'time':>8}  "
+    lines.append(head + "what happened")
     for r in rows:
         close = "" if r.get("close_code") is None else str(r["close_code"])
-        summary = r.get("summary", "")
-        summary = summary if len(summary) <= 90 else summary[:89] + "…"
-        lines.append(
-            f"{r['label']:<{width}}  {r.get('verdict', r['state']):<21} {close:>5} "
-            f"{r.get('total_ms', 0):>7.0f}  {summary}"
+        took = f"{r['total_ms']:.0f} ms" if "total_ms" in r else ""
+        line = (
+            f"{r['label']:<{label_w}}  {r.get('verdict', r['state']):<{verdict_w}}  "
+            f"{close:>5}  {took:>8}  {r.get('brief') or r.get('summary', '')}"
         )
+        lines.append(_fit(line, width))
     cause = data.get("root_cause", {})
-    lines += ["", f"most likely root cause: {cause.get('verdict')}", f"  {cause.get('summary')}"]
+    mark = "" if data.get("ok", cause.get("ok")) else "  ✗"
+    lines += ["", f"most likely root cause: {cause.get('verdict')}{mark}"]
+    lines.append(f"  {cause.get('summary')}")
+    # A failed pre-flight check is part of the answer even when every probe connected (the
+    # GUI's banner lists them the same way).
+    failed = [
+        c
+        for c in data.get("checks", [])
+        if not c["ok"] and not (c["name"] == "token" and cause.get("verdict") == "token_expired")
+    ]
+    lines += [f"  hint: {c['name']} check: {c['summary']}" for c in failed]
     lines += [f"  hint: {h}" for h in cause.get("hints", [])]
     return redact("\n".join(lines))
+
+
+def _fit(line: str, width: int | None) -> str:
+    if width is None or len(line) <= width:
+        return line
+    return line[: max(width - 1, 20)] + "…"
 
 
 def render_diagnose_markdown(data: dict[str, Any]) -> str:

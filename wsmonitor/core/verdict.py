@@ -140,16 +140,46 @@ def root_cause(verdicts: list[tuple[str, Verdict]]) -> Verdict:
         return Verdict(
             first.code, f"Every combination failed the same way: {first.summary}", list(first.hints)
         )
-    # Prefer the failure that appears most often; break ties by taxonomy order.
+    # Prefer the failure that appears most often; on a tie, one that hits current clients beats
+    # one only EIO=3 (legacy) clients see, then taxonomy order.
     counts: dict[str, int] = {}
     for _, v in failing:
         counts[v.code] = counts.get(v.code, 0) + 1
-    best = min(counts, key=lambda c: (-counts[c], _SEVERITY.get(c, 99)))
+
+    def legacy_only(code: str) -> bool:
+        return all(label.startswith("EIO3 ") for label, v in failing if v.code == code)
+
+    ranked = sorted(counts, key=lambda c: (-counts[c], legacy_only(c), _SEVERITY.get(c, 99)))
+    best = ranked[0]
+    all_labels = [label for label, _ in verdicts]
     labels = [label for label, v in failing if v.code == best]
     example = next(v for _, v in failing if v.code == best)
     working = [label for label, v in verdicts if v.ok]
-    summary = f"{', '.join(labels)}: {example.summary}"
+    scope = _scope(labels, all_labels)
+    summary = f"{scope[0].upper()}{scope[1:]}: {example.summary}"
     hints = list(example.hints)
+    for code in ranked[1:]:
+        others = [label for label, v in failing if v.code == code]
+        hints.append(f"Also failing with {code}: {_scope(others, all_labels)}.")
     if working:
         hints.append(f"These combinations work: {', '.join(working)}.")
     return Verdict(best, summary, hints)
+
+
+def _scope(labels: list[str], all_labels: list[str]) -> str:
+    """'Every EIO=3 combination' when ``labels`` are a whole row or column of the diagnose
+    matrix (labels ``EIO<v> <transport>``), else the labels themselves."""
+    chosen = set(labels)
+    for version in ("3", "4"):
+        group = {label for label in all_labels if label.startswith(f"EIO{version} ")}
+        if len(group) > 1 and chosen == group:
+            return f"every EIO={version} combination"
+    for transport in ("polling", "websocket", "upgrade"):
+        group = {
+            label
+            for label in all_labels
+            if label.startswith("EIO") and label.endswith(f" {transport}")
+        }
+        if len(group) > 1 and chosen == group:
+            return f"{transport} with every EIO version"
+    return ", ".join(labels)

@@ -44,6 +44,10 @@ def engine_error(body: str) -> tuple[int | None, str]:
         return data["code"], str(data.get("message", ""))
     if isinstance(data, str):  # python-engineio answers with a JSON string
         return None, data
+    if isinstance(data, dict):  # an app's own JSON error: quote its message, not the JSON
+        for key in ("message", "error", "detail", "reason"):
+            if isinstance(data.get(key), str):
+                return None, data[key]
     return None, body.strip()
 
 
@@ -87,14 +91,14 @@ def rule_http(e: Evidence) -> Verdict | None:
     if code == EIO_FORBIDDEN or (status == 403 and code is None):
         return Verdict(
             "forbidden",
-            f"The server refused the request before the handshake (HTTP {status}){quoted}.",
+            f"The server refused the request before the handshake with HTTP {status}{quoted}.",
             [
                 "The server's allowRequest (Node) or engine-level connect handler rejected it: "
                 "check the headers, cookies or client address it expects."
             ],
         )
     if status == 401:
-        return auth(e, f"The server refused the connection (HTTP 401){quoted}.")
+        return auth(e, f"The server refused the connection with HTTP 401{quoted}.")
     if code == EIO_TRANSPORT_UNKNOWN or "transport unknown" in low or low == "invalid transport":
         want = "websocket" if e.http_phase in ("ws_handshake", "upgrade") else "polling"
         return Verdict(
@@ -116,7 +120,7 @@ def rule_http(e: Evidence) -> Verdict | None:
     if code == EIO_SESSION_UNKNOWN or "invalid session" in low:
         return Verdict(
             "http_error",
-            f"The server no longer knows this Engine.IO session (HTTP {status}){quoted}.",
+            f"The server no longer knows this Engine.IO session: HTTP {status}{quoted}.",
             [
                 "Behind a load balancer, enable sticky sessions (the poll and the upgrade must "
                 "reach the node that did the handshake)."
@@ -134,16 +138,16 @@ def rule_http(e: Evidence) -> Verdict | None:
         # Node answers a refused allowRequest on a websocket with its message as plain text.
         return Verdict(
             "forbidden",
-            f"The server refused the websocket handshake (HTTP 400){quoted}.",
+            f"The server refused the websocket handshake with HTTP 400{quoted}.",
             [
                 "The server's allowRequest rejected it: check the headers, cookies or client "
                 "address it expects."
             ],
         )
-    kind = "server error" if status >= 500 else "error"
+    kind = ", a server error" if status >= 500 else ""
     return Verdict(
         "http_error",
-        f"The server answered the {phase_name(e.http_phase)} with HTTP {status} ({kind}){quoted}.",
+        f"The server answered the {phase_name(e.http_phase)} with HTTP {status}{kind}{quoted}.",
         ["Look at the server log at that time.", "Check the URL and path (--path)."]
         if status >= 500
         else ["Check the URL, path (--path) and any proxy in front of the server."],

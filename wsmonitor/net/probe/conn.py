@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import re
 import socket
 import ssl
+import traceback
 from dataclasses import dataclass
+from typing import Protocol
 
 RELEVANT_HEADERS = (
     "content-type",
@@ -100,6 +104,10 @@ def classify_error(exc: BaseException) -> tuple[str, str]:
         if isinstance(item, TimeoutError | httpx.TimeoutException | aiohttp.ServerTimeoutError):
             return "timeout", _short(item) or "timed out"
     first = chain[0]
+    text = str(first).lower()
+    if "status line" in text or "invalid http" in text or "illegal header" in text:
+        # Bytes came back, but not HTTP (often a TLS port spoken to in plain text).
+        return "protocol", "the answer is not HTTP: " + _short(first)
     if isinstance(first, httpx.ConnectError | aiohttp.ClientConnectorError):
         text = _short(first)
         return (
@@ -121,5 +129,21 @@ def classify_error(exc: BaseException) -> tuple[str, str]:
 
 
 def _short(exc: BaseException) -> str:
-    text = str(exc) or type(exc).__name__
+    """One line of at most 200 characters (library messages span lines and quote bytes)."""
+    text = re.sub(r"\s+", " ", str(exc)).strip() or type(exc).__name__
     return text if len(text) <= 200 else text[:200] + "…"
+
+
+class _Masker(Protocol):
+    def mask(self, text: str) -> str: ...
+
+
+def log_masked(log: logging.Logger, tl: _Masker, exc: BaseException) -> None:
+    """Log a probe error with its traceback at debug level, secrets masked.
+
+    The logging redactor masks the message only; a traceback (exc_info) could quote a URL
+    with the token in it, so it is formatted and masked here instead.
+    """
+    if log.isEnabledFor(logging.DEBUG):
+        text = "".join(traceback.format_exception(exc))
+        log.debug("probe error:\n%s", tl.mask(text))

@@ -11,9 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from wsmonitor.core.jwt_inspect import JwtReport, inspect_token
+from wsmonitor.core.jwt_inspect import JwtReport
 from wsmonitor.core.secrets import register_secret
 from wsmonitor.core.verdict import Verdict, root_cause
+from wsmonitor.net.probe.checks import CheckResult, check_health, check_token
 from wsmonitor.net.probe.engine import run_probe
 from wsmonitor.net.probe.options import ProbeOptions, ProbeOptionsError
 from wsmonitor.net.probe.result import ProbeResult
@@ -85,19 +86,6 @@ class DiagnoseOptions:
 
 
 @dataclass
-class CheckResult:
-    """A pre-flight check (health endpoint, token)."""
-
-    name: str
-    ok: bool
-    summary: str
-    detail: dict[str, Any] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "ok": self.ok, "summary": self.summary, "detail": self.detail}
-
-
-@dataclass
 class DiagnoseRow:
     """One cell of the matrix; ``state`` goes pending → running → done."""
 
@@ -120,6 +108,7 @@ class DiagnoseRow:
                 verdict=r.verdict.code,
                 ok=r.ok,
                 summary=r.verdict.summary,
+                brief=r.brief(),
                 hints=r.verdict.hints,
                 close_code=r.close_code,
                 total_ms=round(r.phases.get("total", 0.0), 1),
@@ -164,51 +153,15 @@ class DiagnoseResult:
 ProgressCallback = Callable[[DiagnoseProgress], None]
 
 
-async def check_health(url: str, opts: DiagnoseOptions) -> CheckResult:
-    """GET the health endpoint; 2xx is healthy."""
-    import httpx
-
-    probe = ProbeOptions(url=url, verify_tls=opts.verify_tls, ca_file=opts.ca_file)
-    started = time.perf_counter()
-    try:
-        async with httpx.AsyncClient(verify=probe.ssl_context(), timeout=opts.timeout) as client:
-            response = await client.get(url, headers=opts.headers)
-    except httpx.HTTPError as exc:
-        return CheckResult("health", False, f"health check failed: {type(exc).__name__}: {exc}")
-    ms = (time.perf_counter() - started) * 1000
-    ok = 200 <= response.status_code < 300
-    return CheckResult(
-        "health",
-        ok,
-        f"health endpoint answered HTTP {response.status_code} in {ms:.0f} ms",
-        {"status": response.status_code, "ms": round(ms, 1), "body": response.text[:200]},
-    )
-
-
-def check_token(token: str | None) -> tuple[CheckResult | None, JwtReport | None]:
-    if not token:
-        return None, None
-    report = inspect_token(token)
-    if not report.is_jwt:
-        return CheckResult(
-            "token", True, f"token is not a JWT ({report.error}); sent as is"
-        ), report
-    if report.expired:
-        return CheckResult("token", False, f"token expired {report.expired_ago}"), report
-    if report.not_yet_valid:
-        return CheckResult("token", False, "token not valid yet"), report
-    exp = report.times.get("exp")
-    when = f"expires {exp.relative}" if exp else "has no exp"
-    return CheckResult("token", True, f"JWT ({report.alg}) {when}"), report
-
-
 async def run_diagnose(
     options: DiagnoseOptions, on_progress: ProgressCallback | None = None
 ) -> DiagnoseResult:
     """Run the checklist; ``on_progress`` sees every check and every cell start and finish."""
     started = time.perf_counter()
-    register_secret(options.token)
     combos = options.probe_options()
+    for _, probe in combos:
+        for secret in probe.secrets():
+            register_secret(secret)
     if options.health_url:
         ProbeOptions(url=options.health_url).validate()
     rows = [
@@ -263,5 +216,7 @@ __all__ = [
     "DiagnoseResult",
     "DiagnoseRow",
     "ProbeOptionsError",
+    "check_health",
+    "check_token",
     "run_diagnose",
 ]

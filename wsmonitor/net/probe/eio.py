@@ -87,10 +87,20 @@ def decode_payload(body: str, eio: int) -> list[str]:
 
 
 def parse_open(packet: str) -> dict[str, Any]:
-    """The handshake data of an open packet ``0{...}``."""
-    data = json.loads(packet[1:])
-    if not isinstance(data, dict) or "sid" not in data:
-        raise FramingError("open packet without sid")
+    """The handshake data of an open packet ``0{...}``; FramingError when it is malformed."""
+    try:
+        data = json.loads(packet[1:])
+    except ValueError:
+        raise FramingError(f"open packet is not JSON: {packet[:60]!r}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("sid"), str):
+        raise FramingError(f"open packet without a sid string: {packet[:60]!r}")
+    upgrades = data.get("upgrades", [])
+    if not isinstance(upgrades, list) or not all(isinstance(u, str) for u in upgrades):
+        raise FramingError(f"open packet with bad upgrades {upgrades!r}")
+    for key in ("pingInterval", "pingTimeout"):
+        value = data.get(key, 0)
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            raise FramingError(f"open packet with bad {key} {value!r}")
     return data
 
 

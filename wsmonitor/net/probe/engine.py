@@ -22,6 +22,7 @@ from wsmonitor.net.probe.conn import (
     NotEngineIO,
     ProbeStop,
     classify_error,
+    log_masked,
 )
 from wsmonitor.net.probe.evidence import Recorder, new_evidence, resolve
 from wsmonitor.net.probe.heartbeat import Heartbeat
@@ -42,9 +43,12 @@ async def run_probe(options: ProbeOptions, on_event: EventCallback | None = None
         from wsmonitor.net.probe.raw_ws import run_raw_probe
 
         return await run_raw_probe(opts, on_event)
-    register_secret(opts.token)
-    tl = Timeline([opts.token] if opts.token else [], on_event)
-    jwt_report = inspect_token(opts.token) if opts.token else None
+    secrets = opts.secrets()
+    for secret in secrets:
+        register_secret(secret)
+    tl = Timeline(secrets, on_event)
+    token = opts.token or opts.url_token()  # a token pasted into the URL is inspected too
+    jwt_report = inspect_token(token) if token else None
     ev = new_evidence(opts, tl, jwt_report)
     probe = _Probe(opts, tl, ev)
     await probe.run()
@@ -86,7 +90,7 @@ class _Probe:
             except HttpRefused as exc:
                 self._drain_polling()  # a refused upgrade often follows a close on polling
                 self.rec.refused(exc)
-            except NotEngineIO as exc:
+            except (NotEngineIO, eio.FramingError) as exc:
                 self.ev.failure, self.ev.failure_phase = "protocol", self.rec.phase
                 self.ev.failure_detail = self.tl.mask(str(exc))
                 self.tl.add("-", "error", f"not Engine.IO: {exc}")
@@ -103,7 +107,7 @@ class _Probe:
                     detail,
                 )
                 self.tl.add("-", "error", f"{kind} error during {self.rec.phase}: {detail}")
-                log.debug("probe error", exc_info=True)
+                log_masked(log, self.tl, exc)
         except asyncio.CancelledError:
             self.tl.add("-", "info", "cancelled")
             await asyncio.shield(self._shutdown())
@@ -118,6 +122,12 @@ class _Probe:
             if isinstance(first, Closed):
                 self.rec.on_closed(first)
                 raise ProbeStop
+            if not first[0].startswith(eio.OPEN):
+                self.rec.on_packets(first)  # shown in the timeline before the verdict
+                raise NotEngineIO(
+                    f"the websocket opened but its first message is not an Engine.IO open "
+                    f"packet: {first[0][:60]!r}"
+                )
             self.rec.on_packets(first)
             self.tl.mark("handshake")
             return
@@ -214,6 +224,8 @@ class _Probe:
             seconds = max(seconds, 0.5)  # long enough to see the server's reaction
         if seconds <= 0:
             return
+        why = "hold" if self.opts.hold >= seconds else "settle: watching for a server-side close"
+        self.tl.add("-", "info", f"staying connected {seconds:g} s ({why})")
         end = time.monotonic() + seconds
         await self._pump(lambda: False, end)
 
@@ -270,5 +282,5 @@ class _Probe:
                 await self.polling.close(send_close)
             if self.ws_client is not None:
                 await self.ws_client.close()
-        except Exception:  # closing must never hide the verdict
-            log.debug("probe shutdown error", exc_info=True)
+        except Exception as exc:  # closing must never hide the verdict
+            log.debug("probe shutdown error: %s", self.tl.mask(f"{type(exc).__name__}: {exc}"))

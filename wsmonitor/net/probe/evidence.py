@@ -25,7 +25,7 @@ def new_evidence(opts: ProbeOptions, tl: Timeline, jwt_report: JwtReport | None)
         namespace=opts.namespace,
         url=tl.mask(opts.url),
         origin=opts.origin,
-        token_given=bool(opts.token),
+        token_given=bool(opts.token or opts.url_token()),
     )
     if jwt_report is not None:
         ev.token_is_jwt = jwt_report.is_jwt

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import math
+import re
 import ssl
 import time
 import urllib.parse
@@ -10,9 +12,16 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from wsmonitor.core.secrets import mask_secret
+from wsmonitor.net.probe.masking import find_secrets, is_secret_name, mask_all, url_token
 
 TRANSPORTS = ("polling", "websocket", "upgrade")
 TOKEN_PLACES = ("auth", "query", "header", "cookie")
+DEFAULT_PATH = "/socket.io/"
+
+# RFC 9110 field names are tokens; values are visible ASCII, spaces and tabs (httpx sends ASCII
+# only, and a CR or LF would inject headers).
+_HEADER_NAME = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
+_HEADER_VALUE = re.compile(r"^[\t\x20-\x7e]*$")
 
 
 # Ready-made option sets (the GUI's presets; CLI flags spell the same things out).
@@ -76,8 +85,20 @@ class ProbeOptions:
             raise ProbeOptionsError(f"unknown transport {self.transport!r}")
         if self.token_in is not None and self.token_in not in TOKEN_PLACES:
             raise ProbeOptionsError(f"--token-in must be one of {', '.join(TOKEN_PLACES)}")
+        if not all(math.isfinite(x) for x in (self.timeout, self.hold, self.settle)):
+            raise ProbeOptionsError("timeout and hold must be finite numbers of seconds")
         if self.timeout <= 0 or self.hold < 0 or self.settle < 0:
             raise ProbeOptionsError("timeout must be > 0 and hold must be >= 0")
+        check_headers(self.headers)
+        if self.origin is not None:
+            check_headers({"Origin": self.origin})
+        if self.token and self.token_place in ("header", "cookie"):
+            bad_cookie = self.token_place == "cookie" and ";" in self.token
+            if not _HEADER_VALUE.match(self.token) or bad_cookie:
+                raise ProbeOptionsError(
+                    f"the token cannot go in a {self.token_place}: it has characters a header "
+                    "cannot carry; use --token-in auth or query"
+                )
         if self.ca_file is not None:
             try:
                 ssl.create_default_context(cafile=self.ca_file)
@@ -87,17 +108,33 @@ class ProbeOptions:
         path = self.path if self.path.startswith("/") else "/" + self.path
         if not path.endswith("/"):
             path += "/"
+        url_path = parsed.path.rstrip("/")
+        if not self.raw and path == DEFAULT_PATH and url_path.endswith("/socket.io"):
+            path = url_path + "/"  # a pasted engine URL (…/socket.io/?EIO=4…): its path is meant
         return replace(self, url=self.url.strip(), namespace=namespace, path=path)
+
+    def ignored_url_path(self) -> str | None:
+        """The URL's path when a Socket.IO probe does not use it (it uses ``path``), else None.
+
+        ``ws://host/ws`` without ``raw`` is usually a plain websocket endpoint probed by mistake;
+        socket.io-client would read ``/ws`` as a namespace. Callers say so rather than guess.
+        """
+        if self.raw:
+            return None
+        url_path = urllib.parse.urlsplit(self.url).path
+        if url_path in ("", "/") or url_path.rstrip("/") + "/" == self.path:
+            return None
+        return url_path
 
     @property
     def token_place(self) -> str | None:
         if not self.token:
             return None
-        if self.raw and self.token_in in (None, "auth"):
-            return "query"  # a plain websocket has no Socket.IO auth payload
-        if self.token_in:
-            return self.token_in
-        return "query" if self.eio == 3 else "auth"
+        if self.token_in in (None, "auth") and (self.raw or self.eio == 3):
+            # A plain websocket has no auth payload, and Socket.IO v4 (EIO=3) carries auth in
+            # the query string: "auth" would silently send no token at all.
+            return "query"
+        return self.token_in or "auth"
 
     def base_http_url(self) -> str:
         """``http(s)://host:port`` for the polling transport."""
@@ -160,19 +197,25 @@ class ProbeOptions:
             return False  # building a context loads the CA store: tens of ms for nothing
         return _ssl_context(self.verify_tls, self.ca_file)
 
+    def url_token(self) -> str | None:
+        """A token the URL itself carries (``?token=``, ``access_token``, ``jwt``), if any."""
+        return url_token(self.url)
+
+    def secrets(self) -> list[str]:
+        """Every secret a report must mask: the token, and what the URL and headers carry."""
+        return find_secrets(self.url, self.token, self.headers)
+
     def to_dict(self) -> dict[str, Any]:
         """The options as a report shows them: token masked, secret-bearing headers masked."""
+        secrets = self.secrets()
         headers = {}
         for key, value in self.request_headers().items():
-            if key.lower() in ("authorization", "cookie", "x-api-key", "proxy-authorization"):
-                value = (
-                    _mask_in(value, self.token)
-                    if self.token and self.token in value
-                    else (mask_secret(value))
-                )
+            if is_secret_name(key):
+                masked = mask_all(value, secrets)
+                value = masked if masked != value else mask_secret(value)
             headers[key] = value
         return {
-            "url": _mask_in(self.url, self.token),
+            "url": mask_all(self.url, secrets),
             "raw": self.raw,
             "eio": self.eio,
             "transport": "websocket" if self.raw else self.transport,
@@ -190,6 +233,17 @@ class ProbeOptions:
         }
 
 
+def check_headers(headers: dict[str, str]) -> None:
+    """ProbeOptionsError for a header that cannot be sent as it is (bad name, control chars)."""
+    for name, value in headers.items():
+        if not _HEADER_NAME.match(name):
+            raise ProbeOptionsError(f"invalid header name {name!r}")
+        if not _HEADER_VALUE.match(value):
+            raise ProbeOptionsError(
+                f"invalid value for header {name}: only printable ASCII is allowed"
+            )
+
+
 @functools.lru_cache(maxsize=8)
 def _ssl_context(verify: bool, ca_file: str | None) -> ssl.SSLContext:
     if not verify:
@@ -198,9 +252,3 @@ def _ssl_context(verify: bool, ca_file: str | None) -> ssl.SSLContext:
         ctx.verify_mode = ssl.CERT_NONE
         return ctx
     return ssl.create_default_context(cafile=ca_file) if ca_file else ssl.create_default_context()
-
-
-def _mask_in(text: str, secret: str | None) -> str:
-    if not secret or secret not in text:
-        return text
-    return text.replace(secret, mask_secret(secret))

@@ -10,7 +10,7 @@ import time
 from wsmonitor.core.jwt_inspect import inspect_token
 from wsmonitor.core.secrets import register_secret
 from wsmonitor.core.verdict import decide
-from wsmonitor.net.probe.conn import Closed, HttpRefused, classify_error
+from wsmonitor.net.probe.conn import Closed, HttpRefused, classify_error, log_masked
 from wsmonitor.net.probe.evidence import new_evidence, resolve
 from wsmonitor.net.probe.options import ProbeOptions
 from wsmonitor.net.probe.result import ProbeResult
@@ -26,9 +26,12 @@ async def run_raw_probe(
     """Probe a plain websocket URL (``ws://`` / ``wss://``)."""
     opts = options if options.raw else ProbeOptions(**{**options.__dict__, "raw": True})
     opts = opts.validate()
-    register_secret(opts.token)
-    tl = Timeline([opts.token] if opts.token else [], on_event)
-    jwt_report = inspect_token(opts.token) if opts.token else None
+    secrets = opts.secrets()
+    for secret in secrets:
+        register_secret(secret)
+    tl = Timeline(secrets, on_event)
+    token = opts.token or opts.url_token()  # a token pasted into the URL is inspected too
+    jwt_report = inspect_token(token) if token else None
     ev = new_evidence(opts, tl, jwt_report)
     session = make_session(tl)
     ws = WebsocketTransport(opts, tl, session)
@@ -44,7 +47,10 @@ async def run_raw_probe(
                 if opts.message is not None:
                     await ws.send(opts.message, "packet")
             phase = "hold"
-            end = time.monotonic() + max(opts.hold, opts.settle)
+            stay = max(opts.hold, opts.settle)
+            why = "hold" if opts.hold >= stay else "settle: watching for a server-side close"
+            tl.add("-", "info", f"staying connected {stay:g} s ({why})")
+            end = time.monotonic() + stay
             while (left := end - time.monotonic()) > 0:
                 try:
                     async with asyncio.timeout(left):
@@ -76,6 +82,7 @@ async def run_raw_probe(
             detail = tl.mask(detail)  # exception texts may quote the URL
             ev.failure, ev.failure_phase, ev.failure_detail = kind, phase, detail
             tl.add("-", "error", f"{kind} error during {phase}: {detail}")
+            log_masked(log, tl, exc)
     finally:
         still_open = ws.ws is not None and not ws.ws.closed and ev.close_code is None
         await asyncio.shield(_close(ws, session))
@@ -91,5 +98,5 @@ async def _close(ws: WebsocketTransport, session: WsClient) -> None:
     try:
         await ws.close()
         await session.close()
-    except Exception:
-        log.debug("raw probe close failed", exc_info=True)
+    except Exception as exc:  # the registered token is masked by the logging redactor
+        log.debug("raw probe close failed: %s: %s", type(exc).__name__, exc)

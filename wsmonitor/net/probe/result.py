@@ -33,6 +33,35 @@ class ProbeResult:
     def close_code(self) -> int | None:
         return self.evidence.close_code
 
+    def brief(self) -> str:
+        """A few words on what happened, for a matrix cell or a table column.
+
+        The telling fact (the server's refusal message, the HTTP status, the close code)
+        rather than the verdict's full sentence.
+        """
+        from wsmonitor.core.verdict_http import connect_error_message, engine_error
+
+        ev = self.evidence
+        if self.ok:
+            return "connected" + (" and upgraded" if ev.upgrade_done else "")
+        if ev.connect_error is not None:
+            message = connect_error_message(ev.connect_error)
+            return f"CONNECT refused: {message}" if message else "CONNECT refused"
+        if ev.disconnect_received:
+            then = f", then close {ev.close_code}" if ev.close_code is not None else ""
+            return f"server sent DISCONNECT (41){then}"
+        if ev.ping_timeout:
+            return "heartbeat lost"
+        if ev.http_status is not None:
+            _, message = engine_error(ev.http_body)
+            return f"HTTP {ev.http_status}" + (f": {message}" if message else "")
+        if ev.failure:
+            return f"{ev.failure} error: {ev.failure_detail}" if ev.failure_detail else ev.failure
+        if ev.close_code is not None:
+            reason = f" {ev.close_reason!r}" if ev.close_reason else ""
+            return f"closed {ev.close_code}{reason} by {ev.closed_by or 'server'}"
+        return self.verdict.summary
+
     def to_dict(self) -> dict[str, Any]:
         """The ``--json`` object: verdict, ok, summary, hints, close_code, timeline, request..."""
         out = self.verdict.to_dict()

@@ -65,7 +65,8 @@ class Timeline:
 
     def __init__(self, secrets: list[str] | None = None, on_event: EventCallback | None = None):
         self._t0 = time.perf_counter()
-        self._secrets = [s for s in (secrets or []) if s]
+        # Longest first, so a secret that contains another is masked whole.
+        self._secrets = sorted((s for s in (secrets or []) if s), key=len, reverse=True)
         self._on_event = on_event
         self.events: list[TimelineEvent] = []
         self.marks: dict[str, float] = {}
@@ -80,11 +81,13 @@ class Timeline:
         return text
 
     def add(self, dir: str, kind: str, detail: str, **data: Any) -> TimelineEvent:
-        detail = self.mask(detail)
+        t_ms = self.now_ms()  # when it happened, before any work of ours
+        if self._secrets:
+            detail = self.mask(detail)
+            data = {k: self._mask_value(v) for k, v in data.items()}
         if len(detail) > _MAX_DETAIL:
             detail = detail[:_MAX_DETAIL] + f"… ({len(detail)} chars)"
-        clean = {k: self.mask(v) if isinstance(v, str) else v for k, v in data.items()}
-        event = TimelineEvent(self.now_ms(), dir, kind, detail, clean)
+        event = TimelineEvent(t_ms, dir, kind, detail, data)
         self.events.append(event)
         if kind in ("dns", "tcp", "tls"):
             self.mark(kind)
@@ -94,6 +97,15 @@ class Timeline:
             except Exception:  # a broken listener must not break the probe
                 log.exception("timeline listener failed")
         return event
+
+    def _mask_value(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return self.mask(value)
+        if isinstance(value, dict):  # response headers (a Location may carry the token)
+            return {k: self._mask_value(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self._mask_value(v) for v in value]
+        return value
 
     def mark(self, name: str) -> None:
         """Remember when a phase ended, for the waterfall (first mark wins)."""

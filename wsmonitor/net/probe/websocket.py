@@ -20,6 +20,7 @@ from wsmonitor.net.probe.options import ProbeOptions
 from wsmonitor.net.probe.timeline import Timeline
 
 _MAX_BODY = 2000
+_MAX_MESSAGE = 16 * 1024 * 1024  # larger frames end the probe with 1009 instead of eating memory
 NO_STATUS = 1005
 ABNORMAL = 1006
 
@@ -31,6 +32,7 @@ class WsClient:
     session: aiohttp.ClientSession
     tl: Timeline
     refused: dict[str, tuple[int, str, str]] = field(default_factory=dict)
+    pending: tuple[str, str] | None = None  # (request line, phase) until the request is sent
 
     async def close(self) -> None:
         await self.session.close()
@@ -60,6 +62,18 @@ class _Connector(aiohttp.TCPConnector):
         return conn
 
 
+class _Request(aiohttp.ClientRequest):
+    """Records the handshake request when it is written, i.e. after the connection is set up."""
+
+    async def send(self, conn: Any) -> aiohttp.ClientResponse:
+        client = _CURRENT.get()
+        if client is not None and client.pending is not None:
+            line, phase = client.pending
+            client.pending = None
+            client.tl.add("out", "http_request", line, phase=phase)
+        return await super().send(conn)
+
+
 class _Response(aiohttp.ClientResponse):
     """Reports the handshake answer, and keeps the body of a refused one (aiohttp drops it)."""
 
@@ -79,12 +93,22 @@ class _Response(aiohttp.ClientResponse):
         if self.status != 101:
             body = ""
             try:
-                raw = await asyncio.wait_for(self.read(), 2.0)
+                raw = await asyncio.wait_for(self._excerpt(), 2.0)
                 body = raw.decode("utf-8", errors="replace")[:_MAX_BODY]
             except (aiohttp.ClientError, TimeoutError, ValueError):
                 pass
             client.refused["last"] = (self.status, body, self.headers.get("content-type", ""))
         return response
+
+    async def _excerpt(self) -> bytes:
+        """The start of the body: enough to quote, never all of an endless one."""
+        data = bytearray()
+        while len(data) < _MAX_BODY * 4:
+            chunk = await self.content.read(_MAX_BODY * 4 - len(data))
+            if not chunk:
+                break
+            data += chunk
+        return bytes(data)
 
 
 def make_session(tl: Timeline) -> WsClient:
@@ -92,7 +116,10 @@ def make_session(tl: Timeline) -> WsClient:
 
     aiohttp trace hooks could do this, but they fire a dozen signals per request (~0.2 ms).
     """
-    return WsClient(aiohttp.ClientSession(connector=_Connector(), response_class=_Response), tl)
+    session = aiohttp.ClientSession(
+        connector=_Connector(), request_class=_Request, response_class=_Response
+    )
+    return WsClient(session, tl)
 
 
 class WebsocketTransport:
@@ -107,7 +134,7 @@ class WebsocketTransport:
 
     async def connect(self, url: str, phase: str) -> None:
         """Open the websocket; HttpRefused when the server answers without 101."""
-        self.tl.add("out", "http_request", f"GET {url} (Upgrade: websocket)", phase=phase)
+        self.client.pending = (f"GET {url} (Upgrade: websocket)", phase)
         token = _CURRENT.set(self.client)
         try:
             self.ws = await self.client.session.ws_connect(
@@ -115,19 +142,27 @@ class WebsocketTransport:
                 headers=self.opts.request_headers(),
                 ssl=self.opts.ssl_context(),
                 autoping=True,
-                max_msg_size=0,
+                max_msg_size=_MAX_MESSAGE,
             )
         except aiohttp.WSServerHandshakeError as exc:
             status, body, ctype = self.client.refused.pop("last", (exc.status, exc.message, ""))
             raise HttpRefused(status, body, ctype, phase) from None
         finally:
             _CURRENT.reset(token)
+            if self.client.pending is not None:  # failed before the request went out
+                line, _ = self.client.pending
+                self.client.pending = None
+                self.tl.add("out", "http_request", f"{line} (not sent)", phase=phase)
         self.tl.add("in", "ws_open", "websocket open (101 Switching Protocols)")
 
     async def send(self, packet: str, kind: str = "packet") -> None:
         assert self.ws is not None
-        self.tl.add("out", kind, f"{eio.describe(packet)}: {packet}", transport="websocket")
-        await self.ws.send_str(packet)
+        # Send first, then describe: the frame is written at once, and the server's answer is
+        # not delayed by our bookkeeping (the row's time is when the frame went out).
+        try:
+            await self.ws.send_str(packet)
+        finally:
+            self.tl.add("out", kind, f"{eio.describe(packet)}: {packet}", transport="websocket")
 
     async def recv(self) -> list[str] | Closed:
         """The next text frame (as a one-packet list), or Closed. Safe to cancel."""
@@ -152,8 +187,10 @@ class WebsocketTransport:
         if msg.type == aiohttp.WSMsgType.ERROR:
             # Bad frames from the server: aiohttp itself closes with 1002 (protocol error).
             code = self.ws.close_code or ABNORMAL
-            reason = "the client closed it: protocol error" if code == 1002 else ""
-            return Closed(code, reason, by, error=f"{type(msg.data).__name__}: {msg.data}")
+            what = f"{type(msg.data).__name__}: {msg.data}"
+            if code == 1002:  # the server's fault, the client's close code
+                what = f"the server sent an invalid frame ({msg.data}); the client closed with 1002"
+            return Closed(code, "", by, error=what)
         # CLOSED / CLOSING: the TCP connection ended without a close frame from the server.
         code = self.ws.close_code
         return Closed(ABNORMAL if code in (None, 0) else code, "", by)
