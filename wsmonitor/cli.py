@@ -46,12 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug details")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMAND_MODULES:
-        try:  # TEMPORARY while sub-commands land; removed before the first release commit
-            module = importlib.import_module(f"wsmonitor.commands.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"wsmonitor.commands.{name}":
-                raise
-            continue
+        module = importlib.import_module(f"wsmonitor.commands.{name}")
         module.register(subparsers)
     parser.set_defaults(handler=_run_gui)
     return parser

@@ -4,7 +4,6 @@ and the Python ones under tests/peers/faults/ (started per test, in the test's l
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -15,18 +14,18 @@ import pytest
 
 from tests.peers.faults import garbage, http_faults, raw_ws, sio_servers
 from tests.peers.faults.fake_eio import silent_heartbeat_app
+from tests.peers.node_runtime import NODE_DIR, ensure_node_modules, node_executable
 
-NODE_DIR = Path(__file__).parent / "node"
 JWT_SECRET = "fault-secret-for-wsmonitor-tests-0123456789"
 
 
 @pytest.fixture(scope="session")
 def node_faults() -> Iterator[str]:
     """Base URL (http://127.0.0.1:PORT) of tests/peers/node/fault_server.js."""
-    if shutil.which("node") is None or not (NODE_DIR / "node_modules").is_dir():
-        pytest.skip("Node test peers are not installed")
+    node = node_executable()
+    ensure_node_modules()  # a fresh machine has none: install, never skip
     proc = subprocess.Popen(
-        ["node", "fault_server.js"],
+        [node, "fault_server.js"],
         cwd=NODE_DIR,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,

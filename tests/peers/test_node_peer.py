@@ -16,13 +16,8 @@ import aiohttp
 import pytest
 import socketio
 
-from tests.peers.node_fixtures import (
-    NodeClusterPeer,
-    NodePeer,
-    NodePeerError,
-    PeerEndpoint,
-    node_executable,
-)
+from tests.peers.node_fixtures import NodeClusterPeer, NodePeer, PeerEndpoint
+from tests.peers.node_runtime import NodePeerError, node_executable
 
 pytestmark = pytest.mark.node
 
