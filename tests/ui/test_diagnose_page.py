@@ -1,0 +1,161 @@
+"""The Diagnose page as a user drives it: the matrix fills in live against a real server."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from wsmonitor.ui.diagnose import DiagnosePage
+
+
+async def settle(predicate: Callable[[], bool], timeout: float = 60.0) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not predicate():
+        QApplication.processEvents()
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("condition not reached in time")
+        await asyncio.sleep(0.02)
+    QApplication.processEvents()
+
+
+def cli_diagnose(url: str, token: str, *extra: str) -> dict:
+    env = dict(os.environ, WSM_TEST_TOKEN=token)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "wsmonitor",
+            "diagnose",
+            url,
+            "--token-env",
+            "WSM_TEST_TOKEN",
+            *extra,
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    return json.loads(done.stdout)
+
+
+@pytest.fixture
+def page(qtbot) -> DiagnosePage:
+    diagnose = DiagnosePage()
+    qtbot.addWidget(diagnose)
+    diagnose.resize(1100, 800)
+    diagnose.show()
+    return diagnose
+
+
+def _fill(page: DiagnosePage, **values: str) -> None:
+    for key, value in values.items():
+        page.fields[key].setText(value)
+
+
+async def test_matrix_fills_live_and_banner_agrees_with_cli(qtbot, page, demo_server):
+    ws_url = f"{demo_server.info['ws_url']}?token={demo_server.token}"
+    _fill(
+        page,
+        url=demo_server.url,
+        token=demo_server.token,
+        health_url=demo_server.health_url,
+        ws_url=ws_url,
+    )
+    seen_running: set[str] = set()
+
+    def watch(*_: object) -> None:
+        seen_running.update(k for k, c in page.matrix.cells().items() if c.status == "running")
+
+    page.matrix.dataChanged.connect(watch)
+    qtbot.mouseClick(page.run_button, Qt.MouseButton.LeftButton)
+    await settle(lambda: page.banner.code != "")
+    cells = page.matrix.cells()
+    assert set(cells) == {
+        "eio4/polling",
+        "eio4/websocket",
+        "eio4/upgrade",
+        "eio3/polling",
+        "eio3/websocket",
+        "eio3/upgrade",
+        "raw",
+        "health",
+        "token",
+    }
+    assert seen_running, "cells should show 'running' while their probes run"
+    assert all(cells[f"eio4/{t}"].code == "ok" for t in ("polling", "websocket", "upgrade"))
+    assert all(cells[f"eio3/{t}"].code == "protocol_mismatch" for t in ("polling", "websocket"))
+    assert cells["raw"].code == "ok" and cells["health"].code == "ok"
+    assert page.banner.code == "protocol_mismatch"
+    assert page.run_button.isEnabled() and not page.cancel_button.isEnabled()
+    cli = cli_diagnose(
+        demo_server.url,
+        demo_server.token,
+        "--health-url",
+        demo_server.health_url,
+        "--ws-url",
+        ws_url,
+    )
+    assert cli["root_cause"]["verdict"] == page.banner.code
+    cli_cells = {row["label"]: row["verdict"] for row in cli["matrix"]}
+    assert cli_cells["EIO3 websocket"] == cells["eio3/websocket"].code
+    # A click on a cell shows that probe's timeline.
+    index = page.matrix.index(1, 1)
+    rect = page.matrix_view.visualRect(index)
+    qtbot.mouseClick(page.matrix_view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert "EIO3 websocket" in page.cell_title.text()
+    kinds = [row.kind for row in page.timeline.rows()]
+    assert "http_request" in kinds and "error" in kinds
+
+
+async def test_expired_token_is_flagged_and_root_cause_agrees_with_cli(qtbot, page, demo_server):
+    expired = demo_server.info["expired_token"]
+    _fill(page, url=demo_server.url, token=expired)
+    await page.controller.run()
+    assert page.banner.code == cli_diagnose(demo_server.url, expired)["root_cause"]["verdict"]
+    assert "token check: token expired" in page.banner.body_text()
+    assert page.matrix.cell("token").code == "token_failed"
+    assert "expired" in page.matrix.cell("token").text
+    assert page.matrix.cell("eio4/websocket").code == "token_expired"
+
+
+async def test_bad_urls_show_inline_messages(qtbot, page):
+    _fill(page, url="http//x", health_url="ftp://a", ws_url="http://x/ws")
+    qtbot.mouseClick(page.run_button, Qt.MouseButton.LeftButton)
+    await settle(lambda: page.banner.level == "warn")
+    for key in ("url", "health_url", "ws_url"):
+        assert "invalid URL" in page.errors[key].text()
+        assert not page.errors[key].isHidden()
+    assert page.errors["token"].isHidden()
+    assert all(cell.status == "pending" for cell in page.matrix.cells().values())
+
+
+async def test_cancel_a_hanging_run_keeps_the_window_responsive(qtbot, page, silent_server):
+    _fill(page, url=silent_server)
+    qtbot.mouseClick(page.run_button, Qt.MouseButton.LeftButton)
+    await settle(lambda: any(c.status == "running" for c in page.matrix.cells().values()))
+    assert not page.run_button.isEnabled() and page.cancel_button.isEnabled()
+    qtbot.mouseClick(page.cancel_button, Qt.MouseButton.LeftButton)
+    await settle(lambda: page.run_button.isEnabled())
+    assert page.banner.title_text() == "Cancelled"
+    assert not page.copy_report.isEnabled()
+
+
+async def test_copy_report_is_the_cli_markdown_with_the_token_masked(qtbot, page, demo_server):
+    _fill(page, url=demo_server.url, token=demo_server.token)
+    await page.controller.run()
+    assert page.copy_report.isEnabled()
+    qtbot.mouseClick(page.copy_report, Qt.MouseButton.LeftButton)
+    text = QApplication.clipboard().text()
+    assert text.startswith(f"## Diagnose: `{page.banner.code}`")
+    assert "| EIO4 websocket | `ok` |" in text
+    assert demo_server.token not in text

@@ -1,0 +1,192 @@
+"""The Handshake lab as a user drives it, against real servers on loopback.
+
+Tests run on pytest-asyncio's loop; the Fire button's qasync slot schedules its coroutine there,
+so clicking it works as in the app. ``settle`` pumps Qt events while the loop runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from tests.peers.faults.http_faults import closed_port
+from wsmonitor.ui.lab import LabPage
+from wsmonitor.ui.lab.presets import PresetStore
+from wsmonitor.ui.lab.settings import LabSettings
+
+
+async def settle(predicate: Callable[[], bool], timeout: float = 30.0) -> None:
+    """Pump Qt and asyncio until ``predicate()`` holds (generous timeout, no wall-clock asserts)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not predicate():
+        QApplication.processEvents()
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("condition not reached in time")
+        await asyncio.sleep(0.02)
+    QApplication.processEvents()
+
+
+def cli_verdict(*args: str, token: str | None = None) -> dict:
+    """What ``wsmonitor probe ... --json`` says about the same server."""
+    env = dict(os.environ)
+    extra: list[str] = []
+    if token:
+        env["WSM_TEST_TOKEN"] = token
+        extra = ["--token-env", "WSM_TEST_TOKEN"]
+    done = subprocess.run(
+        [sys.executable, "-m", "wsmonitor", "probe", *args, *extra, "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    return json.loads(done.stdout)
+
+
+@pytest.fixture
+def lab(qtbot, tmp_path) -> LabPage:
+    page = LabPage(store=PresetStore(tmp_path))
+    qtbot.addWidget(page)
+    page.resize(1100, 800)
+    page.show()
+    return page
+
+
+async def fire(qtbot, page: LabPage, settings: LabSettings) -> None:
+    page.form.set_settings(settings)
+    qtbot.mouseClick(page.fire_button, Qt.MouseButton.LeftButton)
+    await settle(lambda: page.banner.code != "")
+
+
+async def test_ok_server_shows_green_verdict_timeline_and_waterfall(qtbot, lab, demo_server):
+    await fire(qtbot, lab, LabSettings(url=demo_server.url, token=demo_server.token))
+    assert lab.banner.code == "ok"
+    assert lab.banner.level == "ok"
+    kinds = {row.kind for row in lab.timeline.rows()}
+    assert {"http_request", "http_response", "packet", "upgrade"} <= kinds
+    names = [phase.name for phase in lab.waterfall.phases()]
+    assert names[:3] == ["DNS", "TCP", "HTTP"]
+    assert "CONNECT" in names and "upgrade" in names
+    assert not any(phase.failed for phase in lab.waterfall.phases())
+    assert lab.fire_button.isEnabled() and not lab.cancel_button.isEnabled()
+    assert lab.copy_markdown.isEnabled()
+    cli = cli_verdict(demo_server.url, token=demo_server.token)
+    assert cli["verdict"] == lab.banner.code
+
+
+async def test_wechat_eio3_preset_on_python_server_says_protocol_mismatch(qtbot, lab, demo_server):
+    lab.form.set_settings(LabSettings(url=demo_server.url, token=demo_server.token))
+    lab.presets.apply("WeChat mini-program (EIO 3)")
+    settings = lab.form.settings()
+    assert (settings.eio, settings.transport, settings.token_in) == (3, "websocket", "query")
+    qtbot.mouseClick(lab.fire_button, Qt.MouseButton.LeftButton)
+    await settle(lambda: lab.banner.code != "")
+    assert lab.banner.code == "protocol_mismatch"
+    assert lab.banner.level == "error"
+    assert "allowEIO3" in lab.banner.body_text()
+    assert any(phase.failed for phase in lab.waterfall.phases())
+    cli = cli_verdict(
+        demo_server.url,
+        "--eio",
+        "3",
+        "--transport",
+        "websocket",
+        "--token-in",
+        "query",
+        token=demo_server.token,
+    )
+    assert cli["verdict"] == lab.banner.code
+
+
+async def test_expired_token_is_flagged_in_banner_and_token_panel(qtbot, lab, demo_server):
+    expired = demo_server.info["expired_token"]
+    await fire(qtbot, lab, LabSettings(url=demo_server.url, token=expired))
+    assert lab.banner.code == "token_expired"
+    assert "expired" in lab.banner.body_text()
+    assert lab.token_panel.report is not None and lab.token_panel.report.expired
+    assert any(flag.startswith("expired") for flag in lab.token_panel.flags())
+    claims = {
+        lab.token_panel.claims.item(r, 0).text(): lab.token_panel.claims.item(r, 1).text()
+        for r in range(lab.token_panel.claims.rowCount())
+    }
+    assert "ago" in claims["exp"]
+    assert cli_verdict(demo_server.url, token=expired)["verdict"] == "token_expired"
+
+
+async def test_unreachable_server(qtbot, lab):
+    url = f"http://127.0.0.1:{closed_port()}"
+    await fire(qtbot, lab, LabSettings(url=url, transport="polling", timeout=5))
+    assert lab.banner.code == "unreachable"
+    assert cli_verdict(url, "--transport", "polling", "--timeout", "5")["verdict"] == "unreachable"
+
+
+async def test_bad_input_gives_inline_messages_and_no_probe(qtbot, lab, tmp_path):
+    lab.form.set_settings(
+        LabSettings(
+            url="htp:/nowhere",
+            headers=(("bad header", "x"),),
+            tls="ca",
+            eio=3,
+            token="abc.def.ghi",
+            token_in="auth",
+        )
+    )
+    qtbot.mouseClick(lab.fire_button, Qt.MouseButton.LeftButton)
+    await settle(lambda: lab.banner.level == "warn")
+    assert "invalid URL" in lab.form.error_text("url")
+    assert "not a valid header name" in lab.form.error_text("headers")
+    assert "CA file" in lab.form.error_text("tls")
+    assert "query string" in lab.form.error_text("token_in")
+    assert lab.timeline.rowCount() == 0
+    assert lab.fire_button.isEnabled()
+    # A CA file that does not exist: the engine's message, under the TLS field.
+    missing = tmp_path / "nope.pem"
+    lab.form.set_settings(LabSettings(url="https://127.0.0.1:1", tls="ca", ca_file=str(missing)))
+    await lab.controller.fire()
+    assert "cannot use CA file" in lab.form.error_text("tls")
+    assert lab.form.error_text("url") == ""
+
+
+async def test_cancel_while_holding_stops_the_probe(qtbot, lab, demo_server):
+    lab.form.set_settings(LabSettings(url=demo_server.url, token=demo_server.token, hold=30))
+    qtbot.mouseClick(lab.fire_button, Qt.MouseButton.LeftButton)
+    # Rows arrive live, before the probe ends: the upgrade shows while the probe still holds.
+    await settle(lambda: any(r.kind == "upgrade" for r in lab.timeline.rows()))
+    assert not lab.fire_button.isEnabled()
+    assert lab.cancel_button.isEnabled()
+    qtbot.mouseClick(lab.cancel_button, Qt.MouseButton.LeftButton)
+    await settle(lambda: lab.fire_button.isEnabled())
+    assert lab.banner.title_text() == "Cancelled"
+    assert not lab.cancel_button.isEnabled()
+
+
+async def test_copied_reports_mask_the_token(qtbot, lab, demo_server):
+    await fire(qtbot, lab, LabSettings(url=demo_server.url, token=demo_server.token))
+    clipboard = QApplication.clipboard()
+    qtbot.mouseClick(lab.copy_markdown, Qt.MouseButton.LeftButton)
+    markdown = clipboard.text()
+    assert markdown.startswith("## Handshake probe: `ok`")
+    qtbot.mouseClick(lab.copy_json, Qt.MouseButton.LeftButton)
+    raw_json = clipboard.text()
+    data = json.loads(raw_json)
+    assert data["verdict"] == "ok" and data["timeline"]
+    for text in (markdown, raw_json):
+        assert demo_server.token not in text
+        assert demo_server.token[:4] + "…" + demo_server.token[-4:] in text
+
+
+async def test_app_exit_cancels_a_running_probe(qtbot, lab, demo_server):
+    lab.form.set_settings(LabSettings(url=demo_server.url, token=demo_server.token, hold=30))
+    qtbot.mouseClick(lab.fire_button, Qt.MouseButton.LeftButton)
+    await settle(lambda: lab.controller.running)
+    await lab.shutdown()
+    assert not lab.controller.running
+    await settle(lambda: lab.fire_button.isEnabled())

@@ -1,0 +1,151 @@
+"""Preset picker and saver above the lab form: built-in client profiles and the user's own."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from wsmonitor.ui.lab.form import ProbeForm
+from wsmonitor.ui.lab.presets import BUILTIN_PRESETS, PresetError, PresetStore
+
+_BUILTIN = "builtin"
+_USER = "user"
+
+
+class PresetBar(QWidget):
+    """Applies a preset to the form, saves the form as a user preset, deletes user presets."""
+
+    def __init__(self, form: ProbeForm, store: PresetStore | None = None) -> None:
+        super().__init__()
+        self._form = form
+        self.store = store or PresetStore()
+        self.combo = QComboBox()
+        self.combo.setMinimumContentsLength(28)
+        self.combo.activated.connect(self._apply_current)
+        self.combo.currentIndexChanged.connect(self._update_delete)
+        self.delete_button = QPushButton("Delete")
+        self.delete_button.clicked.connect(self._delete_current)
+        self.name = QLineEdit()
+        self.name.setPlaceholderText("preset name")
+        self.keep_token = QCheckBox("keep the token in the OS keyring")
+        self.keep_token.setToolTip(
+            "Unticked, the preset is saved without its token. Ticked, the token goes to the OS "
+            "keyring, never into the presets file."
+        )
+        self.save_button = QPushButton("Save preset")
+        self.save_button.clicked.connect(self.save)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setObjectName("presetMessage")
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.addWidget(QLabel("Preset"))
+        top.addWidget(self.combo, 1)
+        top.addWidget(self.delete_button)
+        bottom = QHBoxLayout()
+        bottom.setContentsMargins(0, 0, 0, 0)
+        bottom.addWidget(self.name, 1)
+        bottom.addWidget(self.keep_token)
+        bottom.addWidget(self.save_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        layout.addLayout(top)
+        layout.addLayout(bottom)
+        layout.addWidget(self.message)
+        self.message.hide()
+        self.reload()
+
+    def reload(self, select: str | None = None) -> None:
+        self.combo.clear()
+        self.combo.addItem("— choose a preset —", None)
+        for preset in BUILTIN_PRESETS:
+            self.combo.addItem(preset.name, (_BUILTIN, preset.name))
+            self.combo.setItemData(self.combo.count() - 1, preset.description, 3)  # ToolTipRole
+        user = self.store.entries()
+        if user:
+            self.combo.insertSeparator(self.combo.count())
+            for preset in user:
+                label = preset.name + ("  🔑" if preset.token_in_keyring else "")
+                self.combo.addItem(label, (_USER, preset.name))
+        index = self.combo.findData((_USER, select)) if select else 0
+        self.combo.setCurrentIndex(max(index, 0))
+        self._update_delete()
+
+    def names(self) -> list[str]:
+        return [self.combo.itemText(i) for i in range(self.combo.count())]
+
+    def apply(self, name: str) -> None:
+        """Apply the preset called ``name`` (built-in first, then the user's)."""
+        for index in range(self.combo.count()):
+            data = self.combo.itemData(index)
+            if data and data[1] == name:
+                self.combo.setCurrentIndex(index)
+                self._apply_current()
+                return
+        self._say(f"No preset named “{name}”.", error=True)
+
+    def save(self) -> None:
+        try:
+            text = self.store.save(
+                self.name.text(), self._form.settings(), self.keep_token.isChecked()
+            )
+        except PresetError as exc:
+            self._say(f"Not saved: {exc}.", error=True)
+            return
+        self.reload(select=self.name.text().strip())
+        self._say(text, error="NOT kept" in text)
+
+    def _apply_current(self) -> None:
+        data = self.combo.currentData()
+        self._update_delete()
+        if not data:
+            return
+        kind, name = data
+        if kind == _BUILTIN:
+            preset = next(p for p in BUILTIN_PRESETS if p.name == name)
+            self._form.set_settings(preset.apply(self._form.settings()))
+            self._say(f"{preset.name}: {preset.description}.")
+            return
+        try:
+            settings = self.store.load(name)
+        except PresetError as exc:
+            self._say(str(exc), error=True)
+            return
+        current_token = self._form.settings().token
+        if not settings.token and current_token:
+            # A preset saved without a token keeps the one already typed.
+            settings = replace(settings, token=current_token)
+            note = " (no token kept with it: the one in the form stays)."
+        else:
+            note = " with its token from the OS keyring." if settings.token else "."
+        self._form.set_settings(settings)
+        self.name.setText(name)
+        self._say(f"Loaded “{name}”{note}")
+
+    def _delete_current(self) -> None:
+        data = self.combo.currentData()
+        if not data or data[0] != _USER:
+            return
+        self.store.delete(data[1])
+        self.reload()
+        self._say(f"Deleted “{data[1]}” and any token kept for it.")
+
+    def _update_delete(self) -> None:
+        data = self.combo.currentData()
+        self.delete_button.setEnabled(bool(data) and data[0] == _USER)
+
+    def _say(self, text: str, error: bool = False) -> None:
+        self.message.setStyleSheet(f"color: {'#c8382e' if error else '#555b63'};")
+        self.message.setText(text)
+        self.message.show()

@@ -1,0 +1,86 @@
+"""The verdict as a coloured banner: code, plain-language summary and the hints to try."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout
+
+#: (background, border) per banner level.
+_LEVEL_STYLE = {
+    "ok": ("#e6f4ea", "#2e9d4f"),
+    "warn": ("#fff4e0", "#d08a00"),
+    "error": ("#fdecea", "#c8382e"),
+    "running": ("#e8f0fb", "#1f5fa8"),
+    "idle": ("#f1f2f4", "#8a8f98"),
+}
+
+#: Verdicts where the server answered but something around it (proxy, CORS, client) is off.
+_WARN_VERDICTS = frozenset({"cors_rejected", "upgrade_failed", "transport_unavailable"})
+
+
+def verdict_level(code: str) -> str:
+    """Banner colour for a verdict code (presentation only; the code comes from core.verdict)."""
+    if code == "ok":
+        return "ok"
+    return "warn" if code in _WARN_VERDICTS else "error"
+
+
+class VerdictBanner(QFrame):
+    """Shows one verdict; ``show_running``/``show_idle``/``show_message`` for the other states."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("verdictBanner")
+        self._title = QLabel()
+        self._title.setObjectName("verdictTitle")
+        self._title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._body = QLabel()
+        self._body.setWordWrap(True)
+        self._body.setTextFormat(Qt.TextFormat.RichText)
+        self._body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 8)
+        layout.setSpacing(4)
+        layout.addWidget(self._title)
+        layout.addWidget(self._body)
+        self.code = ""
+        self.level = "idle"
+        self.show_idle("Fill in the form and press Fire.")
+
+    def show_verdict(self, code: str, summary: str, hints: list[str]) -> None:
+        items = "".join(f"<li>{escape(h)}</li>" for h in hints)
+        body = f"{escape(summary)}"
+        if items:
+            body += f"<ul style='margin-top:2px; margin-bottom:0'>{items}</ul>"
+        self._set("OK" if code == "ok" else code, body, verdict_level(code), code)
+
+    def show_running(self, text: str) -> None:
+        self._set("Running…", escape(text), "running", "")
+
+    def show_idle(self, text: str) -> None:
+        self._set("No verdict yet", escape(text), "idle", "")
+
+    def show_message(self, title: str, text: str, level: str = "error") -> None:
+        """A problem that is not a verdict (bad input, cancelled run)."""
+        self._set(title, escape(text), level, "")
+
+    def title_text(self) -> str:
+        return self._title.text()
+
+    def body_text(self) -> str:
+        return self._body.text()
+
+    def _set(self, title: str, body_html: str, level: str, code: str) -> None:
+        background, border = _LEVEL_STYLE[level]
+        self.setStyleSheet(
+            f"#verdictBanner {{ background: {background}; border: 1px solid {border};"
+            f" border-left: 6px solid {border}; border-radius: 4px; }}"
+            f"#verdictBanner QLabel {{ background: transparent; border: none; }}"
+            f"#verdictTitle {{ color: {border}; font-weight: bold; font-size: 15px; }}"
+        )
+        self._title.setText(title)
+        self._body.setText(body_html)
+        self.code = code
+        self.level = level
