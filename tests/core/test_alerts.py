@@ -8,16 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from wsmonitor.core.alerts import (
-    AlertEngine,
-    AlertRule,
-    AlertRuleError,
-    MetricsSnapshot,
-    RuleKind,
-    default_rules,
-    load_rules,
-    save_rules,
-)
+from wsmonitor.core.alert_conditions import MetricsSnapshot
+from wsmonitor.core.alert_rules import AlertRule, AlertRuleError, RuleKind, default_rules
+from wsmonitor.core.alerts import AlertEngine, load_rules, save_rules
 from wsmonitor.core.health import HealthSample
 from wsmonitor.errors import UserError
 
@@ -249,3 +242,9 @@ def test_rules_default_to_the_config_dir() -> None:
     assert path == config_dir() / "alerts.json"
     assert [r.id for r in load_rules().rules] == [r.id for r in default_rules()[:2]]
     path.unlink()
+
+
+def test_engine_refuses_two_rules_with_one_id() -> None:
+    twins = [AlertRule("x", RuleKind.HEALTH_DOWN, 10), AlertRule("x", RuleKind.SERVER_STALE, 10)]
+    with pytest.raises(AlertRuleError, match="ids must be unique"):
+        AlertEngine(twins)

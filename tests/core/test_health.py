@@ -130,9 +130,17 @@ def test_services_never_import_qt() -> None:
     modules = [
         "wsmonitor.core.health",
         "wsmonitor.net.health",
+        "wsmonitor.net.health_check",
         "wsmonitor.store.history",
+        "wsmonitor.store.history_file",
+        "wsmonitor.store.history_rollups",
         "wsmonitor.core.alerts",
+        "wsmonitor.core.alert_rules",
+        "wsmonitor.core.alert_conditions",
         "wsmonitor.core.profiles",
+        "wsmonitor.core.connection_profile",
+        "wsmonitor.core.app_settings",
+        "wsmonitor.core.json_file",
         "wsmonitor.store.keyring_store",
     ]
     code = (

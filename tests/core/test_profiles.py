@@ -8,15 +8,14 @@ from pathlib import Path
 import pytest
 
 from tests.peers.memory_keyring import MemoryKeyring
-from wsmonitor.core.profiles import (
-    AppSettings,
+from wsmonitor.core.app_settings import AppSettings
+from wsmonitor.core.connection_profile import (
     Profile,
     ProfileError,
-    ProfileStore,
-    profile_from_url,
     validate_health_url,
     validate_server_url,
 )
+from wsmonitor.core.profiles import ProfileStore, profile_from_url
 from wsmonitor.errors import UserError
 from wsmonitor.store import keyring_store
 
@@ -170,9 +169,26 @@ def test_a_stray_password_in_the_file_is_never_kept(
     entry = {"name": "hand", "server_url": "http://h", "password": SECRET}
     store_path.write_text(json.dumps({"profiles": [entry]}))
     store = ProfileStore(store_path)
-    assert store.names() == ["hand"]
-    store.save()
-    assert SECRET not in store_path.read_text(encoding="utf-8")
+    assert store.names() == ["hand"] and "was removed" in store.problems[0]
+    assert SECRET not in store_path.read_text(encoding="utf-8")  # gone at once, not at next save
+
+
+def test_a_missing_ca_file_keeps_the_profile(store_path: Path, tmp_path: Path) -> None:
+    store_path.parent.mkdir(parents=True)
+    entry = {"name": "tls", "server_url": "https://h", "ca_file": str(tmp_path / "gone.pem")}
+    store_path.write_text(json.dumps({"profiles": [entry]}))
+    store = ProfileStore(store_path)
+    assert store.names() == ["tls"] and "CA file" in store.problems[0]
+
+
+def test_urls_never_carry_secrets_into_the_file_or_messages() -> None:
+    with pytest.raises(ProfileError, match="'token' in its query") as caught:
+        validate_health_url("http://h/health?token=s3cr3t-value")
+    assert "s3cr3t-value" not in str(caught.value)
+    with pytest.raises(ProfileError, match="must start with") as caught:
+        validate_server_url("ftp://h/?x=1&api_key=s3cr3t-value")
+    assert "s3cr3t-value" not in str(caught.value) and "x=1" in str(caught.value)
+    assert validate_health_url("http://h/health?verbose=1") == "http://h/health?verbose=1"
 
 
 def test_broken_file_is_kept_aside_with_a_message(store_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""The SQLite history: batching, downsampling, retention, restarts and damaged files."""
+"""The SQLite history: batching, downsampling, roll-ups, retention and restarts."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from wsmonitor.core.health import HealthSample
-from wsmonitor.store.history import SCHEMA_VERSION, HistoryStore, default_history_path
+from wsmonitor.store.history import HistoryStore, default_history_path
+from wsmonitor.store.history_file import SCHEMA_VERSION
 
 # Two days ago on a round hour: inside the default retention, bucket edges easy to reason about.
 T0 = float((int(time.time()) // 3600 - 48) * 3600)
@@ -110,6 +111,23 @@ def test_minute_rollups_match_raw_and_span_flushes(db_path: Path) -> None:
             assert raw[-1].last == bucket.last
 
 
+def test_recording_a_second_twice_keeps_the_rollup_exact(db_path: Path) -> None:
+    with HistoryStore(db_path) as store:
+        for i in range(60):
+            store.record_sample("m", "", T0 + i, 1.0)
+        store.record_sample("m", "", T0 + 5, 50.0)  # twice in one flush: the last value wins
+        store.flush()
+        store.record_sample("m", "", T0 + 59, 7.0)  # again in a later flush
+        store.record_sample("m", "", T0 + 60, 2.0)  # and a new minute in the same batch
+        store.flush()
+        minute, after = store.query_series("m", "", T0, T0 + 120, bucket_s=60)
+        assert (minute.count, minute.sum, minute.max, minute.last) == (60, 58 + 50 + 7, 50, 7)
+        assert (after.count, after.sum) == (1, 2.0)
+        assert store.query_raw("m", "", T0 + 5, T0 + 6) == [(T0 + 5, 50.0)]
+        raw = store.query_series("m", "", T0, T0 + 60, bucket_s=30)
+        assert sum(b.sum for b in raw) == minute.sum
+
+
 def test_totals_and_servers_are_separate_series(db_path: Path) -> None:
     with HistoryStore(db_path) as store:
         store.record_sample("clients", "a", T0, 1)
@@ -138,6 +156,14 @@ def test_events_filtering_and_health(db_path: Path) -> None:
         assert len(alerts) == 1 and alerts[0].data["message"] == "health down"
         assert store.query_events(T0, T0 + 10, kinds=[]) == []
         assert len(store.query_events(T0, T0 + 10, limit=2)) == 2
+
+
+def test_a_damaged_health_event_is_skipped_not_raised(db_path: Path) -> None:
+    with HistoryStore(db_path) as store:
+        store.record_event("health", T0, data={"t": "not a time", "ok": True})
+        store.record_health(HealthSample(T0 + 1, True, 200, 3.0, None, "ok"))
+        store.flush()
+        assert [s.t for s in store.health_samples(T0, T0 + 10)] == [T0 + 1]
 
 
 def test_retention_prunes_old_rows(db_path: Path) -> None:
@@ -173,120 +199,6 @@ def test_gaps_and_bad_values_never_poison_the_queue(db_path: Path) -> None:
     assert store.last_error and "could not be written" in store.last_error
     store.close()
     store.close()
-
-
-def test_garbage_file_starts_fresh_and_keeps_the_old_one(db_path: Path) -> None:
-    db_path.write_bytes(b"this is not a database at all" * 100)
-    store = HistoryStore(db_path)
-    try:
-        assert store.notice is not None and "damaged" in store.notice
-        kept = list(db_path.parent.glob("history.sqlite3.broken-*"))
-        assert len(kept) == 1 and kept[0].read_bytes().startswith(b"this is not")
-        store.record_sample("m", "", T0, 1)
-        assert store.flush() == 1
-        assert store.path == db_path
-    finally:
-        store.close()
-
-
-def test_damaged_pages_start_fresh(db_path: Path) -> None:
-    with HistoryStore(db_path) as store:
-        store.record_samples(("m", "", T0 + i, 1.0) for i in range(20_000))
-    raw = bytearray(db_path.read_bytes())
-    raw[4096 * 2 : 4096 * 6] = b"\xde\xad" * (4096 * 2)  # scribble over b-tree pages
-    db_path.write_bytes(bytes(raw))
-    store = HistoryStore(db_path)
-    try:
-        store.query_series("m", "", T0, T0 + 20_000)  # must not raise, whatever it finds
-        assert store.notice is not None and "damaged" in store.notice
-        store.record_sample("m", "", T0, 1)
-        assert store.flush() == 1
-    finally:
-        store.close()
-
-
-def test_damage_found_later_is_recovered_too(
-    db_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import wsmonitor.store.history as history
-
-    monkeypatch.setattr(history, "_QUICK_CHECK_MAX_BYTES", 0)  # big file: no check at open
-    with HistoryStore(db_path) as store:
-        store.record_samples(("m", "", T0 + i, 1.0) for i in range(20_000))
-    raw = bytearray(db_path.read_bytes())
-    raw[4096 * 3 : 4096 * 12] = b"\xde\xad" * (4096 * 9 // 2)
-    db_path.write_bytes(bytes(raw))
-    store = HistoryStore(db_path)
-    try:
-        assert store.notice is None  # not checked at open
-        assert store.query_raw("m", "", T0, T0 + 20_000) == []  # the read hits the damage
-        assert store.notice is not None and "damaged" in store.notice
-        store.record_sample("m", "", T0, 1)
-        assert store.flush() == 1  # into the fresh file
-        assert store.query_raw("m", "", T0, T0 + 1) == [(T0, 1.0)]
-        assert list(db_path.parent.glob("history.sqlite3.broken-*"))
-    finally:
-        store.close()
-
-
-def test_newer_schema_is_kept_aside(db_path: Path) -> None:
-    with sqlite3.connect(db_path) as conn:
-        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
-    store = HistoryStore(db_path)
-    try:
-        assert store.notice is not None and "newer wsmonitor" in store.notice
-    finally:
-        store.close()
-
-
-def test_locked_file_is_left_alone(db_path: Path) -> None:
-    holder = sqlite3.connect(db_path, isolation_level=None)
-    holder.execute("CREATE TABLE other (x)")
-    holder.execute("BEGIN EXCLUSIVE")
-    try:
-        store = HistoryStore(db_path)
-        try:
-            assert store.notice is not None and "locked" in store.notice
-            assert store.path != db_path and store.path.parent == db_path.parent
-            store.record_sample("m", "", T0, 1)
-            assert store.flush() == 1
-        finally:
-            store.close()
-    finally:
-        holder.execute("ROLLBACK")
-        holder.close()
-    with sqlite3.connect(db_path) as conn:  # untouched: no history tables were added
-        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
-        assert names == {"other"}
-
-
-def test_write_lock_during_flush_keeps_rows_for_later(db_path: Path) -> None:
-    store = HistoryStore(db_path)
-    store._conn.execute("PRAGMA busy_timeout = 50")
-    other = sqlite3.connect(db_path, isolation_level=None)
-    try:
-        other.execute("BEGIN IMMEDIATE")
-        store.record_sample("m", "", T0, 1)
-        assert store.flush() == 0
-        assert store.pending == 1 and store.last_error and "locked" in store.last_error
-        other.execute("ROLLBACK")
-        assert store.flush() == 1 and store.last_error is None
-    finally:
-        other.close()
-        store.close()
-
-
-def test_unwritable_place_falls_back_to_memory(tmp_path: Path) -> None:
-    blocker = tmp_path / "file"
-    blocker.write_text("x")
-    store = HistoryStore(blocker / "sub" / "history.sqlite3")  # parent is a file
-    try:
-        assert store.notice is not None and "will not survive a restart" in store.notice
-        store.record_sample("m", "", T0, 1)
-        assert store.flush() == 1
-        assert store.query_raw("m", "", T0, T0 + 1) == [(T0, 1.0)]
-    finally:
-        store.close()
 
 
 def test_default_paths_per_profile() -> None:

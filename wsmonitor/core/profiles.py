@@ -1,26 +1,25 @@
-"""Connection profiles and app settings, saved as JSON under the platform config dir.
+"""The saved connection profiles, the last one used and the app settings, in one JSON file.
 
+The profile itself and the checks of its fields are in ``wsmonitor.core.connection_profile``.
 Passwords never enter the JSON file: they go to the OS keyring through
 ``wsmonitor.store.keyring_store``, and only when the user asks to remember them.
 """
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import json
 import logging
-import math
-import os
-import re
-import tempfile
 import time
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
+from wsmonitor.core.app_settings import AppSettings
+from wsmonitor.core.connection_profile import Profile, ProfileError, validate_server_url
+from wsmonitor.core.json_file import atomic_write_json
 from wsmonitor.core.paths import config_dir
 from wsmonitor.core.secrets import register_secret
 from wsmonitor.errors import UserError
@@ -30,153 +29,10 @@ _T = TypeVar("_T")
 
 PROFILES_FILE = "profiles.json"
 PASSWORD_KIND = "admin-password"
-_MAX_NAME = 80
-_WS_TO_HTTP = {"ws": "http", "wss": "https", "http": "http", "https": "https"}
 
 
 def _copy(obj: _T, **changes: Any) -> _T:
     return dataclasses.replace(obj, **changes)
-
-
-class ProfileError(UserError):
-    """A profile field is invalid; the message names the field and what would be valid."""
-
-
-def atomic_write_json(path: Path, data: Any) -> None:
-    """Write ``data`` as JSON so a crash leaves the old file or the new one, never half of one.
-
-    A disk problem (read-only folder, disk full) raises ``UserError`` with a plain message.
-    """
-    tmp: str | None = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, indent=2, ensure_ascii=False)
-            handle.write("\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-        reason = exc.strerror or str(exc)
-        raise UserError(f"could not save {path}: {reason}") from None
-    except BaseException:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-        raise
-
-
-def _check_url(url: Any, field: str, schemes: Mapping[str, str], example: str) -> str:
-    text = url.strip() if isinstance(url, str) else ""
-    shown = repr(re.sub(r"//[^/@]*@", "//…@", text))  # never echo credentials typed in a URL
-    if not text:
-        raise ProfileError(f"{field} is empty; enter something like {example}")
-    if "://" not in text:
-        raise ProfileError(f"{field} {shown} needs a scheme in front, e.g. {example}")
-    parts = urlsplit(text)
-    scheme = parts.scheme.lower()
-    if scheme not in schemes:
-        allowed = ", ".join(f"{s}://" for s in schemes)
-        raise ProfileError(f"{field} {shown} must start with {allowed}")
-    if "@" in parts.netloc:
-        # A password in the URL would end up in the settings file; it belongs in the keyring.
-        raise ProfileError(f"{field} must not contain a user name or password; use the fields")
-    if not parts.hostname:
-        raise ProfileError(f"{field} {shown} has no host name")
-    if any(c.isspace() for c in text):
-        raise ProfileError(f"{field} {shown} contains spaces")
-    try:
-        parts.port  # noqa: B018 - parsing the port is the check
-    except ValueError:
-        raise ProfileError(f"{field} {shown} has an invalid port (use 1-65535)") from None
-    return urlunsplit((schemes[scheme], parts.netloc, parts.path, parts.query, ""))
-
-
-def validate_server_url(url: str) -> str:
-    """The server URL normalised (ws:// becomes http://), or ``ProfileError``."""
-    return _check_url(url, "server URL", _WS_TO_HTTP, "http://localhost:3000")
-
-
-def validate_health_url(url: str) -> str:
-    """The health URL normalised, or ``ProfileError``."""
-    schemes = {"http": "http", "https": "https"}
-    return _check_url(url, "health URL", schemes, "http://localhost:3000/health")
-
-
-def _leading_slash(value: Any, field: str, default: str) -> str:
-    text = value.strip() if isinstance(value, str) else ""
-    if not text:
-        return default
-    if any(c.isspace() for c in text) or "?" in text or "#" in text:
-        raise ProfileError(f"{field} {text!r} must be a plain path like {default}")
-    return text if text.startswith("/") else "/" + text
-
-
-@dataclass
-class Profile:
-    """How to reach one server or cluster: admin channel, health endpoint, TLS options."""
-
-    name: str
-    server_url: str
-    admin_namespace: str = "/admin"
-    socketio_path: str = "/socket.io"
-    username: str = ""
-    health_url: str = ""
-    health_interval_s: float = 5.0
-    health_expect_json: bool = True  # False: a plain-text "OK" body counts as healthy
-    tls_verify: bool = True
-    ca_file: str = ""
-    password_saved: bool = False
-
-    def validate(self) -> None:
-        """Check and normalise every field in place; ``ProfileError`` names the first bad one."""
-        name = self.name.strip() if isinstance(self.name, str) else ""
-        if not name:
-            raise ProfileError("the profile needs a name")
-        if len(name) > _MAX_NAME or any(not c.isprintable() for c in name):
-            raise ProfileError(f"profile name must be at most {_MAX_NAME} printable characters")
-        self.name = name
-        self.server_url = validate_server_url(self.server_url)
-        self.admin_namespace = _leading_slash(self.admin_namespace, "admin namespace", "/admin")
-        self.socketio_path = _leading_slash(self.socketio_path, "Socket.IO path", "/socket.io")
-        if not isinstance(self.username, str) or any(not c.isprintable() for c in self.username):
-            raise ProfileError("username must be plain text on one line")
-        self.username = self.username.strip()
-        self.health_url = validate_health_url(self.health_url) if self.health_url else ""
-        interval = self.health_interval_s
-        if isinstance(interval, bool) or not isinstance(interval, int | float):
-            raise ProfileError(f"health interval must be a number of seconds, got {interval!r}")
-        if not math.isfinite(interval) or not 0.5 <= interval <= 3600:
-            raise ProfileError(f"health interval must be from 0.5 to 3600 s, got {interval!r}")
-        self.health_interval_s = float(interval)
-        flags = (self.tls_verify, self.password_saved, self.health_expect_json)
-        if not all(isinstance(flag, bool) for flag in flags):
-            raise ProfileError(
-                "TLS verification, JSON health and password saved must be true/false"
-            )
-        self.ca_file = self.ca_file.strip() if isinstance(self.ca_file, str) else ""
-        if self.ca_file and not Path(self.ca_file).expanduser().is_file():
-            raise ProfileError(f"CA file {self.ca_file!r} does not exist")
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON form; it has no password field, by design."""
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Profile:
-        """Build and validate from JSON data; unknown keys (a stray password too) are ignored."""
-        if not isinstance(data, Mapping):
-            raise ProfileError(f"a profile must be an object, got {type(data).__name__}")
-        known = {f.name for f in fields(cls)}
-        if "name" not in data or "server_url" not in data:
-            raise ProfileError("a profile needs at least a name and a server URL")
-        profile = cls(**{k: v for k, v in data.items() if k in known})
-        profile.validate()
-        return profile
 
 
 def profile_from_url(url: str, username: str = "") -> Profile:
@@ -189,37 +45,6 @@ def profile_from_url(url: str, username: str = "") -> Profile:
     profile = Profile(name=name, server_url=normalised, username=username)
     profile.validate()
     return profile
-
-
-@dataclass
-class AppSettings:
-    """App-wide preferences that are not tied to one profile."""
-
-    short_lived_s: float = 5.0
-    stale_after_s: float = 10.0
-    history_retention_days: float = 7.0
-    reconnect_last_profile: bool = True
-
-    @classmethod
-    def from_dict(cls, data: Any) -> tuple[AppSettings, list[str]]:
-        """Settings from JSON; bad values fall back to defaults with a message each."""
-        settings, problems = cls(), []
-        if not isinstance(data, Mapping):
-            return settings, ([] if data is None else ["settings are not an object; defaults used"])
-        for f in fields(cls):
-            if f.name not in data:
-                continue
-            value, default = data[f.name], getattr(settings, f.name)
-            if isinstance(default, bool):
-                ok = isinstance(value, bool)
-            else:
-                ok = isinstance(value, int | float) and not isinstance(value, bool)
-                ok = ok and math.isfinite(value) and value > 0
-            if ok:
-                setattr(settings, f.name, value)
-            else:
-                problems.append(f"setting {f.name} = {value!r} is invalid; using {default!r}")
-        return settings, problems
 
 
 class ProfileStore:
@@ -250,19 +75,36 @@ class ProfileStore:
             self._problem(f"the profiles file {self.path} could not be read ({exc}); {where}")
             return
         entries = data.get("profiles", [])
+        stray_password = False
         for entry in entries if isinstance(entries, list) else []:
             try:
-                profile = Profile.from_dict(entry)
+                profile = Profile.from_dict(entry, check_files=False)
             except (ProfileError, TypeError) as exc:
                 label = entry.get("name", "?") if isinstance(entry, Mapping) else "?"
                 self._problem(f"profile {label!r} skipped: {exc}")
                 continue
+            stray_password = stray_password or "password" in entry
+            if profile.ca_file and not profile.ca_file_exists():
+                self._problem(f"profile {profile.name!r}: CA file {profile.ca_file!r} is missing")
             self._profiles[profile.name] = profile
         last = data.get("last_used")
         self._last_used = last if isinstance(last, str) and last in self._profiles else None
         self.settings, problems = AppSettings.from_dict(data.get("settings"))
         for problem in problems:
             self._problem(problem)
+        if stray_password:  # a hand-typed password must not stay in a plain-text file
+            self._drop_stray_passwords()
+
+    def _drop_stray_passwords(self) -> None:
+        try:
+            self.save()
+        except UserError as exc:
+            self._problem(f"a password typed into {self.path.name} could not be removed: {exc}")
+            return
+        self._problem(
+            f"a password typed into {self.path.name} was removed from it; passwords are kept "
+            'in the OS keyring ("Save password in the OS keyring" when connecting)'
+        )
 
     def _problem(self, message: str) -> None:
         self.problems.append(message)

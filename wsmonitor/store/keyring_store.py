@@ -12,13 +12,18 @@ import logging
 import keyring
 import keyring.errors
 
+from wsmonitor.errors import UserError
+
 log = logging.getLogger(__name__)
 
 SERVICE = "wsmonitor"
 
 
-class KeyringUnavailable(RuntimeError):
-    """The OS keyring cannot be used here; the message says why in plain words."""
+class KeyringUnavailable(UserError):
+    """The OS keyring cannot be used here; the message says why in plain words.
+
+    A ``UserError``, so a headless command prints the sentence instead of a traceback.
+    """
 
 
 def _key(kind: str, name: str) -> str:
