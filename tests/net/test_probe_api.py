@@ -75,3 +75,30 @@ async def test_diagnose_matrix_and_progress(node_faults: str, raw_ws_server: str
     assert checks["health"].ok and not checks["token"].ok  # the token expired 2 h ago
     assert [p.kind for p in progress].count("finished") == 7
     json.dumps(result.to_dict())
+
+
+async def test_websocket_rows_in_order_when_connect_goes_out_early(node_faults: str) -> None:
+    # The CONNECT is written before the open packet is booked, and the TCP and request rows wait
+    # until the request is written: the rows must still read in the order things happened.
+    seen: list[TimelineEvent] = []
+    r = await run_probe(
+        ProbeOptions(url=node_faults, path="/ok/", transport="websocket", settle=0.0),
+        on_event=seen.append,
+    )
+    assert r.ok, r.verdict
+    kinds = [(e.dir, e.kind) for e in r.timeline]
+    assert kinds[:7] == [
+        ("-", "dns"),
+        ("-", "tcp"),
+        ("out", "http_request"),
+        ("in", "http_response"),
+        ("in", "ws_open"),
+        ("in", "packet"),
+        ("out", "packet"),
+    ]
+    assert r.timeline[5].detail.startswith("open:") and r.timeline[6].detail.endswith(": 40")
+    assert [e.t_ms for e in r.timeline] == sorted(e.t_ms for e in r.timeline)
+    assert seen == r.timeline
+    assert [d for d, _ in r.evidence.packets[:3]] == ["in", "out", "in"]
+    assert r.phases["tcp"] <= r.phases["handshake"] <= r.phases["namespace"] <= r.phases["total"]
+    assert r.request == ProbeOptions(url=node_faults, path="/ok/", transport="websocket").to_dict()

@@ -132,3 +132,45 @@ def test_set_cookie_values_are_masked() -> None:
 
     headers = relevant_headers({"set-cookie": "io=abcdefghijklmnopqrstuvwxyz; Path=/"})
     assert headers["set-cookie"] == "io=abcd…wxyz; Path=/"
+
+
+def test_engine_url_query_encoding_matches_urlencode() -> None:
+    import urllib.parse
+
+    from wsmonitor.net.probe.options import _urlencode
+
+    for query in (
+        {"EIO": "4", "transport": "websocket"},
+        {"token": "a b+c/d=é", "x y": "~._-", "empty": ""},
+    ):
+        assert _urlencode(query) == urllib.parse.urlencode(query)
+    opts = ProbeOptions(url="http://h:81/?a=1&token=t%20k", token=None).validate()
+    assert (
+        opts.engine_url("websocket")
+        == "ws://h:81/socket.io/?a=1&token=t+k&EIO=4&transport=websocket"
+    )
+    assert opts.host_port() == ("h", 81) and not opts.is_tls()
+
+
+def test_relevant_headers_first_value_known_order() -> None:
+    from multidict import CIMultiDict
+
+    from wsmonitor.net.probe.conn import relevant_headers
+
+    headers = CIMultiDict([("Upgrade", "websocket"), ("X-Other", "1"), ("Server", "a")])
+    headers.add("server", "b")
+    headers.add("Connection", "Upgrade")
+    assert relevant_headers(headers) == {
+        "upgrade": "websocket",
+        "connection": "Upgrade",
+        "server": "a",
+    }
+    assert list(relevant_headers(headers)) == ["upgrade", "connection", "server"]
+    assert relevant_headers(None) == {}
+
+
+def test_secrets_are_a_fresh_list_each_time() -> None:
+    opts = ProbeOptions(url="http://h/?token=abcdef", headers={"X-Api-Key": "k3y-value"})
+    first = opts.secrets()
+    first.clear()  # a caller's list is its own, even though the work is cached
+    assert "abcdef" in opts.secrets() and "k3y-value" in opts.secrets()

@@ -26,6 +26,8 @@ RELEVANT_HEADERS = (
     "www-authenticate",
 )
 
+_RELEVANT = frozenset(RELEVANT_HEADERS)
+
 
 @dataclass
 class Closed:
@@ -58,14 +60,21 @@ PacketQueue = asyncio.Queue  # items: list[str] | Closed
 
 def relevant_headers(headers: object) -> dict[str, str]:
     """The headers a timeline shows, lower-cased."""
+    items = getattr(headers, "items", None)
+    if items is None:
+        return {}
+    # One pass over what the server sent (a 101 has three or four headers) rather than a
+    # lookup per relevant name; the first value of a name wins, as get() would give.
+    found: dict[str, str] = {}
+    for name, value in items():
+        low = name.lower()
+        if low in _RELEVANT and low not in found:
+            found[low] = str(value)
     out: dict[str, str] = {}
-    get = getattr(headers, "get", None)
-    if get is None:
-        return out
-    for name in RELEVANT_HEADERS:
-        value = get(name)
-        if value is not None:
-            out[name] = _mask_cookie(str(value)) if name == "set-cookie" else str(value)
+    for name in RELEVANT_HEADERS:  # in the usual order
+        if name in found:
+            value = found[name]
+            out[name] = _mask_cookie(value) if name == "set-cookie" else value
     return out
 
 

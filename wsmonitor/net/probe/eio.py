@@ -162,16 +162,20 @@ def sio_disconnect(namespace: str) -> str:
     return "41" if namespace == "/" else f"41{namespace},"
 
 
-def describe(packet: str) -> str:
-    """A one-line name for a timeline row: 'ping', 'message CONNECT /chat', ..."""
+def describe(packet: str, sio: SioPacket | None = None) -> str:
+    """A one-line name for a timeline row: 'ping', 'message CONNECT /chat', ...
+
+    ``sio`` is the message's Socket.IO packet when the caller has already parsed it.
+    """
     if not packet:
         return "empty"
     name = _EIO_NAMES.get(packet[0], "unknown")
     if packet[0] == MESSAGE:
-        try:
-            sio = parse_sio(packet[1:])
-        except FramingError:
-            return name
+        if sio is None:
+            try:
+                sio = parse_sio(packet[1:])
+            except FramingError:
+                return name
         return f"{sio.name} {sio.nsp}"
     if packet[0] == "b":
         return "binary (base64)"

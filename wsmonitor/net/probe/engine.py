@@ -11,6 +11,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
+from typing import Any
 
 from wsmonitor.core.jwt_inspect import inspect_token
 from wsmonitor.core.secrets import register_secret
@@ -50,19 +51,20 @@ async def run_probe(options: ProbeOptions, on_event: EventCallback | None = None
     token = opts.token or opts.url_token()  # a token pasted into the URL is inspected too
     jwt_report = inspect_token(token) if token else None
     ev = new_evidence(opts, tl, jwt_report)
-    probe = _Probe(opts, tl, ev)
+    probe = _Probe(opts, tl, ev, secrets)
     await probe.run()
     verdict = decide(ev)
+    request = probe.request if probe.request is not None else opts.to_dict(secrets)
     tl.add("-", "info", f"verdict {verdict.code}: {verdict.summary}")
     tl.mark("total")
-    return ProbeResult(verdict, ev, tl.events, opts.to_dict(), jwt_report, dict(tl.marks))
+    return ProbeResult(verdict, ev, tl.events, request, jwt_report, dict(tl.marks))
 
 
 class _Probe:
     """State of one Engine.IO probe; fills the evidence as it goes."""
 
-    def __init__(self, opts: ProbeOptions, tl: Timeline, ev: Evidence) -> None:
-        self.opts, self.tl, self.ev = opts, tl, ev
+    def __init__(self, opts: ProbeOptions, tl: Timeline, ev: Evidence, secrets: list[str]) -> None:
+        self.opts, self.tl, self.ev, self.secrets = opts, tl, ev, secrets
         self.polling: PollingTransport | None = None
         self.ws: WebsocketTransport | None = None
         self.ws_client: WsClient | None = None
@@ -70,6 +72,10 @@ class _Probe:
         self.heartbeat = Heartbeat(opts.eio, opts.client_pings)
         self.rec = Recorder(opts, tl, ev, self.heartbeat)
         self._linger_until: float | None = None
+        self._connect_sent = False
+        # The report's copy of the options, built while the server answers the handshake
+        # rather than after the exchange (on loopback our bookkeeping is a visible share).
+        self.request: dict[str, Any] | None = None
 
     async def run(self) -> None:
         try:
@@ -119,6 +125,7 @@ class _Probe:
             self.ws = await self._new_ws(self.opts.engine_url("websocket"), "ws_handshake")
             self.current = self.ws
             first = await self.ws.recv()
+            at = self.tl.now_ms()
             if isinstance(first, Closed):
                 self.rec.on_closed(first)
                 raise ProbeStop
@@ -128,8 +135,11 @@ class _Probe:
                     f"the websocket opened but its first message is not an Engine.IO open "
                     f"packet: {first[0][:60]!r}"
                 )
-            self.rec.on_packets(first)
-            self.tl.mark("handshake")
+            packet = self.opts.connect_packet()
+            if packet is not None:
+                await self._answer_open(self.ws, first, at, packet)
+            else:
+                self._opened(first, at)
             return
         self.polling = PollingTransport(self.opts, self.tl)
         self.current = self.polling
@@ -141,13 +151,41 @@ class _Probe:
         self.tl.mark("handshake")
         self.polling.start()
 
+    def _opened(self, first: list[str], at: float) -> None:
+        self.rec.on_packets(first, at)
+        self.tl.mark("handshake", at)
+
+    async def _answer_open(
+        self, ws: WebsocketTransport, first: list[str], at: float, packet: str
+    ) -> None:
+        """Send the CONNECT as soon as the open packet is in, then record both in order.
+
+        As WebsocketTransport.send does for its rows: the open packet's bookkeeping (JSON,
+        evidence, rows) would otherwise delay the CONNECT, a visible share on loopback.
+        """
+        self._connect_sent = True
+        try:
+            await ws.send_frame(packet)
+        finally:
+            sent_at = self.tl.now_ms()
+            try:
+                self._opened(first, at)  # may raise FramingError: not an Engine.IO open
+            finally:
+                self.rec.sent(packet)
+                ws.record_sent(packet, "packet", sent_at)
+
     async def _new_ws(self, url: str, phase: str) -> WebsocketTransport:
         if self.ws_client is None:
             self.ws_client = make_session(self.tl)
+            self.ws_client.while_waiting.append(self._prepare_request)
         ws = WebsocketTransport(self.opts, self.tl, self.ws_client)
         await ws.connect(url, phase)
         self.ev.ws_opened = True
         return ws
+
+    def _prepare_request(self) -> None:
+        """The report's copy of the options (masked), built while the handshake is answered."""
+        self.request = self.opts.to_dict(self.secrets)
 
     async def _send(self, packet: str, kind: str = "packet") -> None:
         self.rec.sent(packet)
@@ -157,13 +195,9 @@ class _Probe:
             await self.current.send([packet])
 
     async def _connect_namespace(self) -> None:
-        if self.opts.eio == 4 or self.opts.namespace != "/":
-            token_query = f"token={self.opts.token}" if self.opts.token_place == "query" else ""
-            await self._send(
-                eio.sio_connect(
-                    self.opts.namespace, self.opts.auth_payload(), self.opts.eio, token_query
-                )
-            )
+        packet = None if self._connect_sent else self.opts.connect_packet()
+        if packet is not None:
+            await self._send(packet)
         # EIO=3 joins "/" by itself; either way wait for the answer.
         await self._pump(lambda: self.ev.connect_acked or self.ev.connect_error is not None)
         if self.ev.connect_error is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import ipaddress
 import socket
 import time
@@ -16,6 +17,14 @@ from wsmonitor.net.probe.options import ProbeOptions
 from wsmonitor.net.probe.timeline import Timeline
 
 _KEEP_PACKETS = 30
+_KINDS = {"2": "ping", "3": "pong"}
+
+
+def _parse_sio(text: str) -> eio.SioPacket | None:
+    try:
+        return eio.parse_sio(text)
+    except eio.FramingError:
+        return None
 
 
 def new_evidence(opts: ProbeOptions, tl: Timeline, jwt_report: JwtReport | None) -> Evidence:
@@ -35,14 +44,19 @@ def new_evidence(opts: ProbeOptions, tl: Timeline, jwt_report: JwtReport | None)
     return ev
 
 
-async def resolve(opts: ProbeOptions, tl: Timeline) -> None:
-    """The DNS step, timed on its own (the transports resolve again from the OS cache)."""
-    host, port = opts.host_port()
+@functools.lru_cache(maxsize=64)
+def _is_ip(host: str) -> bool:
     try:
         ipaddress.ip_address(host)
     except ValueError:
-        pass
-    else:  # an IP literal needs no lookup (and a thread hop to getaddrinfo costs ~0.3 ms)
+        return False
+    return True
+
+
+async def resolve(opts: ProbeOptions, tl: Timeline) -> None:
+    """The DNS step, timed on its own (the transports resolve again from the OS cache)."""
+    host, port = opts.host_port()
+    if _is_ip(host):  # an IP literal needs no lookup (a thread hop to getaddrinfo: ~0.3 ms)
         tl.add("-", "dns", f"{host} is an IP address: no lookup", addresses=[host])
         tl.mark("dns")
         return
@@ -75,13 +89,15 @@ class Recorder:
         self.ev.http_body, self.ev.http_content_type = self.tl.mask(exc.body), exc.content_type
         self.tl.add("-", "error", f"HTTP {exc.status} during {exc.phase}: {exc.body[:120]}")
 
-    def on_packets(self, packets: list[str]) -> list[str]:
-        """Record incoming packets and update the evidence; returns them for replies."""
+    def on_packets(self, packets: list[str], at: float | None = None) -> list[str]:
+        """Record incoming packets (received at ``at``, default now) and update the evidence;
+        returns them for replies."""
         for p in packets:
             self.ev.packets.append(("in", self.tl.mask(p)))
             del self.ev.packets[:-_KEEP_PACKETS]
-            kind = {"2": "ping", "3": "pong"}.get(p[:1], "packet")
-            self.tl.add("in", kind, f"{eio.describe(p)}: {p}")
+            kind = _KINDS.get(p[:1], "packet")
+            sio = _parse_sio(p[1:]) if p.startswith(eio.MESSAGE) else None  # once per packet
+            self.tl.add("in", kind, f"{eio.describe(p, sio)}: {p}", at=at)
             self.heartbeat.on_packet(p, time.monotonic())
             if p.startswith(eio.OPEN) and not self.ev.open_received:
                 data = eio.parse_open(p)
@@ -92,15 +108,11 @@ class Recorder:
                 self.heartbeat.on_open(data, time.monotonic())
             elif p == eio.CLOSE:
                 self.ev.engine_close_received = True
-            elif p.startswith(eio.MESSAGE):
-                self.on_sio(p[1:])
+            elif sio is not None:
+                self.on_sio(sio)
         return packets
 
-    def on_sio(self, text: str) -> None:
-        try:
-            packet = eio.parse_sio(text)
-        except eio.FramingError:
-            return
+    def on_sio(self, packet: eio.SioPacket) -> None:
         if packet.nsp != self.opts.namespace:
             return
         if packet.type == eio.SIO_CONNECT:

@@ -6,6 +6,7 @@ such as ``X-Api-Key`` is as secret as ``--token``; all are masked the same way.
 
 from __future__ import annotations
 
+import functools
 import urllib.parse
 
 from wsmonitor.core.secrets import mask_secret
@@ -22,6 +23,7 @@ def is_secret_name(name: str) -> bool:
     return any(word in low for word in _SECRET_WORDS)
 
 
+@functools.lru_cache(maxsize=64)  # pure, and asked several times per probe
 def url_token(url: str) -> str | None:
     """The token a URL carries in its query (``token``, ``access_token``...), if any."""
     query = urllib.parse.parse_qsl(urllib.parse.urlsplit(url).query)
@@ -31,12 +33,19 @@ def url_token(url: str) -> str | None:
 def find_secrets(url: str, token: str | None, headers: dict[str, str]) -> list[str]:
     """The token, secret query values, URL password and secret header values (credentials of
     ``Bearer x`` headers alone), each also in its percent-encoded forms as URLs show them."""
+    return list(_find_secrets(url, token, tuple(headers.items())))
+
+
+@functools.lru_cache(maxsize=64)  # the same options are asked again for the report
+def _find_secrets(
+    url: str, token: str | None, headers: tuple[tuple[str, str], ...]
+) -> tuple[str, ...]:
     found = [token] if token else []
     parts = urllib.parse.urlsplit(url)
     if parts.password:
         found.append(parts.password)
     found += [v for k, v in urllib.parse.parse_qsl(parts.query) if is_secret_name(k)]
-    for name, value in headers.items():
+    for name, value in headers:
         if is_secret_name(name):
             scheme, _, credential = value.partition(" ")
             is_scheme = credential and scheme.lower() in _AUTH_SCHEMES
@@ -47,7 +56,7 @@ def find_secrets(url: str, token: str | None, headers: dict[str, str]) -> list[s
         for form in (secret, quoted, urllib.parse.quote_plus(secret)):
             if len(form) >= _MIN_LENGTH and form not in out:
                 out.append(form)
-    return out
+    return tuple(out)
 
 
 def mask_all(text: str, secrets: list[str]) -> str:

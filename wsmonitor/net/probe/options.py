@@ -9,9 +9,10 @@ import ssl
 import time
 import urllib.parse
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from wsmonitor.core.secrets import mask_secret
+from wsmonitor.net.probe import eio
 from wsmonitor.net.probe.masking import find_secrets, is_secret_name, mask_all, url_token
 
 TRANSPORTS = ("polling", "websocket", "upgrade")
@@ -22,6 +23,8 @@ DEFAULT_PATH = "/socket.io/"
 # only, and a CR or LF would inject headers).
 _HEADER_NAME = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
 _HEADER_VALUE = re.compile(r"^[\t\x20-\x7e]*$")
+# What urlencode (quote_plus) leaves as it is: such keys and values need no quoting.
+_QUERY_SAFE = re.compile(r"[A-Za-z0-9_.~-]*")
 
 
 # Ready-made option sets (the GUI's presets; CLI flags spell the same things out).
@@ -67,29 +70,28 @@ class ProbeOptions:
 
     def validate(self) -> ProbeOptions:
         """Check and normalise; raises ProbeOptionsError with a one-line message."""
+        url = self.url.strip()
         try:
-            parsed = urllib.parse.urlsplit(self.url.strip())
-        except ValueError as exc:
+            parts = _url_parts(url)
+        except ValueError as exc:  # a bad port, or not a URL at all
             raise ProbeOptionsError(f"invalid URL {self.url!r}: {exc}") from None
         schemes = ("ws", "wss") if self.raw else ("http", "https", "ws", "wss")
-        if parsed.scheme not in schemes or not parsed.hostname:
+        if parts.scheme not in schemes or not parts.hostname:
             want = "ws:// or wss://" if self.raw else "http(s):// or ws(s)://"
             raise ProbeOptionsError(f"invalid URL {self.url!r}: expected {want}host[:port]")
-        try:
-            parsed.port  # noqa: B018 - raises on a bad port
-        except ValueError as exc:
-            raise ProbeOptionsError(f"invalid URL {self.url!r}: {exc}") from None
         if self.eio not in (3, 4):
             raise ProbeOptionsError(f"--eio must be 3 or 4, not {self.eio}")
         if self.transport not in TRANSPORTS:
             raise ProbeOptionsError(f"unknown transport {self.transport!r}")
         if self.token_in is not None and self.token_in not in TOKEN_PLACES:
             raise ProbeOptionsError(f"--token-in must be one of {', '.join(TOKEN_PLACES)}")
-        if not all(math.isfinite(x) for x in (self.timeout, self.hold, self.settle)):
+        finite = math.isfinite
+        if not (finite(self.timeout) and finite(self.hold) and finite(self.settle)):
             raise ProbeOptionsError("timeout and hold must be finite numbers of seconds")
         if self.timeout <= 0 or self.hold < 0 or self.settle < 0:
             raise ProbeOptionsError("timeout must be > 0 and hold must be >= 0")
-        check_headers(self.headers)
+        if self.headers:
+            check_headers(self.headers)
         if self.origin is not None:
             check_headers({"Origin": self.origin})
         if self.token and self.token_place in ("header", "cookie"):
@@ -108,10 +110,12 @@ class ProbeOptions:
         path = self.path if self.path.startswith("/") else "/" + self.path
         if not path.endswith("/"):
             path += "/"
-        url_path = parsed.path.rstrip("/")
+        url_path = parts.path.rstrip("/")
         if not self.raw and path == DEFAULT_PATH and url_path.endswith("/socket.io"):
             path = url_path + "/"  # a pasted engine URL (…/socket.io/?EIO=4…): its path is meant
-        return replace(self, url=self.url.strip(), namespace=namespace, path=path)
+        if (url, namespace, path) == (self.url, self.namespace, self.path):
+            return self  # already normal (dataclasses.replace costs more than the checks)
+        return replace(self, url=url, namespace=namespace, path=path)
 
     def ignored_url_path(self) -> str | None:
         """The URL's path when a Socket.IO probe does not use it (it uses ``path``), else None.
@@ -121,7 +125,7 @@ class ProbeOptions:
         """
         if self.raw:
             return None
-        url_path = urllib.parse.urlsplit(self.url).path
+        url_path = _url_parts(self.url).path
         if url_path in ("", "/") or url_path.rstrip("/") + "/" == self.path:
             return None
         return url_path
@@ -138,19 +142,18 @@ class ProbeOptions:
 
     def base_http_url(self) -> str:
         """``http(s)://host:port`` for the polling transport."""
-        p = urllib.parse.urlsplit(self.url)
-        scheme = "https" if p.scheme in ("https", "wss") else "http"
-        return f"{scheme}://{p.netloc}"
+        p = _url_parts(self.url)
+        return f"{'https' if p.tls else 'http'}://{p.netloc}"
 
     def is_tls(self) -> bool:
-        return urllib.parse.urlsplit(self.url).scheme in ("https", "wss")
+        return _url_parts(self.url).tls
 
     def host_port(self) -> tuple[str, int]:
-        p = urllib.parse.urlsplit(self.url)
-        return p.hostname or "", p.port or (443 if self.is_tls() else 80)
+        p = _url_parts(self.url)
+        return p.hostname, p.port or (443 if p.tls else 80)
 
     def query(self, transport: str, sid: str | None = None) -> dict[str, str]:
-        q = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(self.url).query))
+        q = dict(_url_parts(self.url).query)
         q.update({"EIO": str(self.eio), "transport": transport})
         if self.token_place == "query" and self.token:
             q["token"] = self.token
@@ -165,7 +168,7 @@ class ProbeOptions:
         base = self.base_http_url()
         if transport == "websocket":
             base = "ws" + base[4:]
-        return f"{base}{self.path}?{urllib.parse.urlencode(self.query(transport, sid))}"
+        return f"{base}{self.path}?{_urlencode(self.query(transport, sid))}"
 
     def raw_url(self) -> str:
         """The raw websocket URL, with ``token=`` added when the token goes in the query."""
@@ -191,6 +194,13 @@ class ProbeOptions:
             return {"token": self.token}
         return None
 
+    def connect_packet(self) -> str | None:
+        """The Socket.IO CONNECT to send; None when the server joins "/" by itself (EIO=3)."""
+        if self.eio == 3 and self.namespace == "/":
+            return None
+        query = f"token={self.token}" if self.token_place == "query" else ""
+        return eio.sio_connect(self.namespace, self.auth_payload(), self.eio, query)
+
     def ssl_context(self) -> ssl.SSLContext | bool:
         """What httpx (verify=) and aiohttp (ssl=) both accept; False for plain http/ws."""
         if not self.is_tls():
@@ -205,9 +215,13 @@ class ProbeOptions:
         """Every secret a report must mask: the token, and what the URL and headers carry."""
         return find_secrets(self.url, self.token, self.headers)
 
-    def to_dict(self) -> dict[str, Any]:
-        """The options as a report shows them: token masked, secret-bearing headers masked."""
-        secrets = self.secrets()
+    def to_dict(self, secrets: list[str] | None = None) -> dict[str, Any]:
+        """The options as a report shows them: token masked, secret-bearing headers masked.
+
+        ``secrets`` is ``self.secrets()`` when the caller already has it.
+        """
+        if secrets is None:
+            secrets = self.secrets()
         headers = {}
         for key, value in self.request_headers().items():
             if is_secret_name(key):
@@ -242,6 +256,38 @@ def check_headers(headers: dict[str, str]) -> None:
             raise ProbeOptionsError(
                 f"invalid value for header {name}: only printable ASCII is allowed"
             )
+
+
+class _UrlParts(NamedTuple):
+    scheme: str
+    netloc: str
+    hostname: str
+    port: int | None
+    path: str
+    query: tuple[tuple[str, str], ...]
+    tls: bool
+
+
+@functools.lru_cache(maxsize=64)
+def _url_parts(url: str) -> _UrlParts:
+    """The pieces of ``url`` a probe uses, parsed once per URL; ValueError for a bad port.
+
+    A probe asks for them a dozen times; urlsplit's own cache still leaves ``hostname`` and
+    ``port`` to be worked out on every access.
+    """
+    p = urllib.parse.urlsplit(url)
+    query = tuple(urllib.parse.parse_qsl(p.query))
+    tls = p.scheme in ("https", "wss")
+    return _UrlParts(p.scheme, p.netloc, p.hostname or "", p.port, p.path, query, tls)
+
+
+def _urlencode(query: dict[str, str]) -> str:
+    """``urllib.parse.urlencode(query)``, skipping the quoting of what needs none."""
+    return "&".join(
+        f"{k if _QUERY_SAFE.fullmatch(k) else urllib.parse.quote_plus(k)}="
+        f"{v if _QUERY_SAFE.fullmatch(v) else urllib.parse.quote_plus(v)}"
+        for k, v in query.items()
+    )
 
 
 @functools.lru_cache(maxsize=8)

@@ -80,8 +80,11 @@ class Timeline:
                 text = text.replace(secret, mask_secret(secret))
         return text
 
-    def add(self, dir: str, kind: str, detail: str, **data: Any) -> TimelineEvent:
-        t_ms = self.now_ms()  # when it happened, before any work of ours
+    def add(
+        self, dir: str, kind: str, detail: str, *, at: float | None = None, **data: Any
+    ) -> TimelineEvent:
+        """Record a row; ``at`` is when it happened (``now_ms()`` taken earlier), default now."""
+        t_ms = self.now_ms() if at is None else at  # when it happened, before any work of ours
         if self._secrets:
             detail = self.mask(detail)
             data = {k: self._mask_value(v) for k, v in data.items()}
@@ -90,7 +93,7 @@ class Timeline:
         event = TimelineEvent(t_ms, dir, kind, detail, data)
         self.events.append(event)
         if kind in ("dns", "tcp", "tls"):
-            self.mark(kind)
+            self.marks.setdefault(kind, t_ms)  # as mark(kind), without asking the clock again
         if self._on_event is not None:
             try:
                 self._on_event(event)
@@ -107,9 +110,9 @@ class Timeline:
             return [self._mask_value(v) for v in value]
         return value
 
-    def mark(self, name: str) -> None:
-        """Remember when a phase ended, for the waterfall (first mark wins)."""
-        self.marks.setdefault(name, self.now_ms())
+    def mark(self, name: str, at: float | None = None) -> None:
+        """Remember when a phase ended (``at``, default now), for the waterfall (first wins)."""
+        self.marks.setdefault(name, self.now_ms() if at is None else at)
 
     def to_list(self) -> list[dict[str, Any]]:
         return [e.to_dict() for e in self.events]

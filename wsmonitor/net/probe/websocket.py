@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +22,9 @@ from wsmonitor.net.probe.timeline import Timeline
 
 _MAX_BODY = 2000
 _MAX_MESSAGE = 16 * 1024 * 1024  # larger frames end the probe with 1009 instead of eating memory
+# aiohttp's own close timeout bounds the wait for the server's close frame (one timer fewer
+# than wrapping close() in asyncio.timeout); receiving has no timeout, the probe sets its own.
+_WS_TIMEOUT = aiohttp.ClientWSTimeout(ws_receive=None, ws_close=1.0)
 NO_STATUS = 1005
 ABNORMAL = 1006
 
@@ -33,9 +37,30 @@ class WsClient:
     tl: Timeline
     refused: dict[str, tuple[int, str, str]] = field(default_factory=dict)
     pending: tuple[str, str] | None = None  # (request line, phase) until the request is sent
+    # Work for the time the server takes to answer the next handshake (run once, in order).
+    while_waiting: list[Callable[[], None]] = field(default_factory=list)
+    # The TCP row, held until the request is written: (at, detail).
+    tcp_row: tuple[float, str] | None = None
 
     async def close(self) -> None:
         await self.session.close()
+
+    def record_request(self, at: float | None = None, not_sent: bool = False) -> None:
+        """Add the rows held back (connection, request) in their order, with their times."""
+        if self.tcp_row is not None:
+            tcp_at, detail = self.tcp_row
+            self.tcp_row = None
+            self.tl.add("-", "tcp", detail, at=tcp_at)
+        if self.pending is not None:
+            line, phase = self.pending
+            self.pending = None
+            self.tl.add(
+                "out",
+                "http_request",
+                f"{line} (not sent)" if not_sent else line,
+                at=at,
+                phase=phase,
+            )
 
 
 # The client whose request is in flight: the connector and response classes below are shared
@@ -52,13 +77,11 @@ class _Connector(aiohttp.TCPConnector):
         conn = await super().connect(req, traces, timeout)
         client = _CURRENT.get()
         if client is not None:
+            # The row waits until the request is written: the server should not wait for it.
+            elapsed = (time.perf_counter() - started) * 1000
             tls = " + TLS" if req.is_ssl() else ""
-            client.tl.add(
-                "-",
-                "tcp",
-                f"TCP{tls} connected to {req.host}:{req.port} "
-                f"({(time.perf_counter() - started) * 1000:.1f} ms)",
-            )
+            detail = f"TCP{tls} connected to {req.host}:{req.port} ({elapsed:.1f} ms)"
+            client.tcp_row = (client.tl.now_ms(), detail)
         return conn
 
 
@@ -67,11 +90,16 @@ class _Request(aiohttp.ClientRequest):
 
     async def send(self, conn: Any) -> aiohttp.ClientResponse:
         client = _CURRENT.get()
-        if client is not None and client.pending is not None:
-            line, phase = client.pending
-            client.pending = None
-            client.tl.add("out", "http_request", line, phase=phase)
-        return await super().send(conn)
+        if client is None:
+            return await super().send(conn)
+        at = client.tl.now_ms()
+        try:
+            response = await super().send(conn)  # the request is written: the server is busy
+        finally:
+            client.record_request(at)  # the rows, now that they no longer delay the request
+        while client.while_waiting:
+            client.while_waiting.pop(0)()
+        return response
 
 
 class _Response(aiohttp.ClientResponse):
@@ -143,26 +171,33 @@ class WebsocketTransport:
                 ssl=self.opts.ssl_context(),
                 autoping=True,
                 max_msg_size=_MAX_MESSAGE,
+                timeout=_WS_TIMEOUT,
             )
         except aiohttp.WSServerHandshakeError as exc:
             status, body, ctype = self.client.refused.pop("last", (exc.status, exc.message, ""))
             raise HttpRefused(status, body, ctype, phase) from None
         finally:
             _CURRENT.reset(token)
-            if self.client.pending is not None:  # failed before the request went out
-                line, _ = self.client.pending
-                self.client.pending = None
-                self.tl.add("out", "http_request", f"{line} (not sent)", phase=phase)
+            self.client.record_request(not_sent=True)  # if it failed before the request went out
         self.tl.add("in", "ws_open", "websocket open (101 Switching Protocols)")
 
     async def send(self, packet: str, kind: str = "packet") -> None:
-        assert self.ws is not None
         # Send first, then describe: the frame is written at once, and the server's answer is
         # not delayed by our bookkeeping (the row's time is when the frame went out).
         try:
-            await self.ws.send_str(packet)
+            await self.send_frame(packet)
         finally:
-            self.tl.add("out", kind, f"{eio.describe(packet)}: {packet}", transport="websocket")
+            self.record_sent(packet, kind)
+
+    async def send_frame(self, packet: str) -> None:
+        """Write ``packet`` without a timeline row; the caller adds it with record_sent."""
+        assert self.ws is not None
+        await self.ws.send_str(packet)
+
+    def record_sent(self, packet: str, kind: str, at: float | None = None) -> None:
+        """The timeline row of a frame sent (at ``at``, default now)."""
+        detail = f"{eio.describe(packet)}: {packet}"
+        self.tl.add("out", kind, detail, at=at, transport="websocket")
 
     async def recv(self) -> list[str] | Closed:
         """The next text frame (as a one-packet list), or Closed. Safe to cancel."""
@@ -196,10 +231,10 @@ class WebsocketTransport:
         return Closed(ABNORMAL if code in (None, 0) else code, "", by)
 
     async def close(self) -> None:
+        """Close with 1000 and wait (up to _WS_TIMEOUT.ws_close) for the server's close frame."""
         self.closing_by_client = True
         if self.ws is not None and not self.ws.closed:
-            try:
-                async with asyncio.timeout(1.0):
-                    await self.ws.close()
+            try:  # noqa: SIM105 - cheaper than contextlib.suppress on every probe
+                await self.ws.close()
             except (TimeoutError, aiohttp.ClientError, ConnectionError):
                 pass
