@@ -19,6 +19,8 @@ StartupHook = Callable[["GuiShell"], Awaitable[None]]  # noqa: F821
 
 def create_application() -> QApplication:
     app = QApplication.instance() or QApplication(sys.argv)
+    # Fusion looks the same on every platform and under every desktop theme (and offscreen).
+    app.setStyle("Fusion")
     app.setApplicationName("wsmonitor")
     app.setOrganizationName("wsmonitor")
     app.setDesktopFileName("wsmonitor")
@@ -63,9 +65,13 @@ def run_gui(startup: StartupHook | None = None) -> int:
     shell.window.show()
 
     async def main() -> None:
-        if startup is not None:
+        hook = startup
+        if hook is None and shell.controller is not None:
+            # No explicit target: reconnect the profile used last (if the user wants that).
+            hook = shell.controller.restore_last_profile
+        if hook is not None:
             try:
-                await startup(shell)
+                await hook(shell)
             except Exception as exc:
                 log.exception("start-up step failed")
                 shell.window.set_connection_state(f"Start-up failed: {exc}", "error")
