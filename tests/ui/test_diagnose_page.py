@@ -159,3 +159,50 @@ async def test_copy_report_is_the_cli_markdown_with_the_token_masked(qtbot, page
     assert text.startswith(f"## Diagnose: `{page.banner.code}`")
     assert "| EIO4 websocket | `ok` |" in text
     assert demo_server.token not in text
+
+
+async def test_a_token_in_a_url_field_is_never_shown(qtbot, page, demo_server, tmp_path):
+    """The WebSocket URL field once showed ?token=… in plain text (in screenshots too)."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QFocusEvent
+
+    token = demo_server.token
+    ws_url = f"{demo_server.info['ws_url']}?token={token}"
+    _fill(page, url=demo_server.url, ws_url=ws_url)
+    field = page.fields["ws_url"]
+    assert field.text() == ws_url  # the engine gets the real URL
+    assert token not in field.shown_text() and field.displayText() == field.shown_text()
+    assert token[:4] + "…" + token[-4:] in field.shown_text()
+    # Editing shows the real URL; leaving the field masks it again.
+    QApplication.sendEvent(field, QFocusEvent(QEvent.Type.FocusIn))
+    assert field.shown_text() == ws_url
+    QApplication.sendEvent(field, QFocusEvent(QEvent.Type.FocusOut))
+    assert token not in field.shown_text()
+    await page.controller.run()
+    assert page.matrix.cell("raw").status == "done"
+    page.show_cell(page.matrix.cell("raw"))
+    shown = [page.banner.title_text(), page.banner.body_text(), page.cell_title.text()]
+    shown += [row.detail for row in page.timeline.rows()]
+    qtbot.mouseClick(page.copy_report, Qt.MouseButton.LeftButton)
+    shown.append(QApplication.clipboard().text())
+    assert page.timeline.rows() and all(token not in text for text in shown)
+    assert page.grab().save(str(tmp_path / "diagnose.png"))
+
+
+async def test_matrix_cells_use_the_engine_brief(qtbot, page, demo_server):
+    _fill(page, url=demo_server.url, token=demo_server.token)
+    await page.controller.run()
+    result = page.controller.result
+    for row in result.rows:
+        cell = page.matrix.cell(f"eio{row.eio}/{row.transport}")
+        assert cell.text.startswith(row.result.brief())
+
+
+async def test_engine_problems_land_under_their_field(qtbot, page):
+    _fill(page, url="http://127.0.0.1:1", origin="https://app\x01.example")
+    await page.controller.run()
+    assert "printable ASCII" in page.errors["origin"].text()
+    assert page.errors["url"].isHidden()
+    _fill(page, url="", origin="")
+    await page.controller.run()
+    assert "enter the server URL" in page.errors["url"].text()

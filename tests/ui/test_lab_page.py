@@ -144,7 +144,8 @@ async def test_bad_input_gives_inline_messages_and_no_probe(qtbot, lab, tmp_path
     assert "invalid URL" in lab.form.error_text("url")
     assert "not a valid header name" in lab.form.error_text("headers")
     assert "CA file" in lab.form.error_text("tls")
-    assert "query string" in lab.form.error_text("token_in")
+    # EIO 3 with "auth" is not an error: the engine sends the token in the query (as the CLI).
+    assert lab.form.error_text("token_in") == ""
     assert lab.timeline.rowCount() == 0
     assert lab.fire_button.isEnabled()
     # A CA file that does not exist: the engine's message, under the TLS field.
@@ -190,3 +191,71 @@ async def test_app_exit_cancels_a_running_probe(qtbot, lab, demo_server):
     await lab.shutdown()
     assert not lab.controller.running
     await settle(lambda: lab.fire_button.isEnabled())
+
+
+async def test_waterfall_reads_the_engine_marks(qtbot, lab, demo_server):
+    await fire(qtbot, lab, LabSettings(url=demo_server.url, token=demo_server.token))
+    result = lab.controller.result
+    bars = lab.waterfall.phases()
+    assert [b.name for b in bars] == ["DNS", "TCP", "HTTP", "handshake", "CONNECT", "upgrade"]
+    marks = ["dns", "tcp", "http", "handshake", "namespace", "upgrade"]
+    assert [b.end_ms for b in bars] == [result.phases[m] for m in marks]
+    # A refused CONNECT: the red bar ends at the engine's failure mark.
+    lab.form.set_settings(LabSettings(url=demo_server.url, token=demo_server.info["expired_token"]))
+    await lab.controller.fire()
+    assert lab.banner.code == "token_expired"
+    result = lab.controller.result
+    failed = lab.waterfall.phases()[-1]
+    assert failed.failed and failed.name == "CONNECT"
+    assert failed.end_ms == result.failed_at_ms
+
+
+async def test_eio3_with_auth_sends_the_token_in_the_query_like_the_cli(qtbot, lab, demo_server):
+    settings = LabSettings(
+        url=demo_server.url, token=demo_server.token, eio=3, token_in="auth", transport="polling"
+    )
+    await fire(qtbot, lab, settings)
+    assert lab.controller.result.request["token_in"] == "query"
+    cli = cli_verdict(
+        demo_server.url,
+        "--eio",
+        "3",
+        "--token-in",
+        "auth",
+        "--transport",
+        "polling",
+        token=demo_server.token,
+    )
+    assert cli["request"]["token_in"] == "query"
+    assert cli["verdict"] == lab.banner.code
+
+
+async def test_a_token_pasted_into_the_url_is_masked_everywhere(qtbot, lab, demo_server):
+    token = demo_server.token
+    url = f"{demo_server.url}/?token={token}"
+    await fire(qtbot, lab, LabSettings(url=url, transport="polling"))
+    assert lab.form.url.text() == url
+    assert token not in lab.form.url.shown_text()
+    shown = [lab.banner.title_text(), lab.banner.body_text(), lab.report_note.text()]
+    shown += [row.detail for row in lab.timeline.rows()]
+    clipboard = QApplication.clipboard()
+    for button in (lab.copy_markdown, lab.copy_json):
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        shown.append(clipboard.text())
+    assert lab.timeline.rows() and all(token not in text for text in shown)
+
+
+async def test_a_typed_url_keeps_its_token_and_is_masked_when_left(qtbot, lab):
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QFocusEvent
+
+    token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJlLXZhbHVl"
+    url = f"http://127.0.0.1:1/?token={token}"
+    field = lab.form.url
+    field.setText("")
+    QApplication.sendEvent(field, QFocusEvent(QEvent.Type.FocusIn))
+    qtbot.keyClicks(field, url)
+    assert field.text() == url and lab.form.settings().url == url
+    QApplication.sendEvent(field, QFocusEvent(QEvent.Type.FocusOut))
+    assert field.text() == url
+    assert token not in field.shown_text() and token[-4:] in field.shown_text()

@@ -102,3 +102,18 @@ def test_unnamed_preset_and_damaged_file_are_plain_messages(bar, memory_keyring)
     )
     settings = bar.store.load("odd")
     assert (settings.eio, settings.transport) == (4, "upgrade")
+
+
+def test_a_token_in_the_url_or_a_header_never_reaches_the_file(bar, memory_keyring):
+    settings = LabSettings(
+        url=f"wss://user:hunter2-pass@api.example.com/?room=7&token={TOKEN}",
+        headers=(("Authorization", f"Bearer {TOKEN}"), ("X-App", "mini")),
+    )
+    _form(bar).set_settings(settings)
+    bar.name.setText("pasted")
+    bar.save()
+    text = bar.store.path.read_text(encoding="utf-8")
+    assert TOKEN not in text and "hunter2-pass" not in text
+    saved = bar.store.entries()[0].settings
+    assert saved.url == "wss://user@api.example.com/?room=7"
+    assert saved.headers == (("Authorization", ""), ("X-App", "mini"))

@@ -8,8 +8,9 @@ import re
 import socket
 import ssl
 import traceback
+from collections.abc import Awaitable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 RELEVANT_HEADERS = (
     "content-type",
@@ -141,6 +142,26 @@ def _short(exc: BaseException) -> str:
     """One line of at most 200 characters (library messages span lines and quote bytes)."""
     text = re.sub(r"\s+", " ", str(exc)).strip() or type(exc).__name__
     return text if len(text) <= 200 else text[:200] + "…"
+
+
+async def finish_closing(closing: Awaitable[Any]) -> None:
+    """Await ``closing`` to its end even when the caller is cancelled meanwhile, then re-raise.
+
+    Closing is bounded (1 s timeouts); interrupting it half way leaves an aiohttp session or an
+    httpx client open ("Unclosed client session" at exit). A cancellation that arrives while
+    closing is kept and raised once everything is closed.
+    """
+    task = asyncio.ensure_future(closing)
+    cancelled = False
+    while not task.done():
+        try:
+            await asyncio.shield(task)
+        except asyncio.CancelledError:
+            if task.cancelled():  # closing itself was cancelled (loop shutting down)
+                raise
+            cancelled = True
+    if cancelled:
+        raise asyncio.CancelledError
 
 
 class _Masker(Protocol):

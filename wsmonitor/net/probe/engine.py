@@ -23,6 +23,7 @@ from wsmonitor.net.probe.conn import (
     NotEngineIO,
     ProbeStop,
     classify_error,
+    finish_closing,
     log_masked,
 )
 from wsmonitor.net.probe.evidence import Recorder, new_evidence, resolve
@@ -57,7 +58,7 @@ async def run_probe(options: ProbeOptions, on_event: EventCallback | None = None
     request = probe.request if probe.request is not None else opts.to_dict(secrets)
     tl.add("-", "info", f"verdict {verdict.code}: {verdict.summary}")
     tl.mark("total")
-    return ProbeResult(verdict, ev, tl.events, request, jwt_report, dict(tl.marks))
+    return ProbeResult(verdict, ev, tl.events, request, jwt_report, tl.phase_marks(verdict.ok))
 
 
 class _Probe:
@@ -99,11 +100,11 @@ class _Probe:
             except (NotEngineIO, eio.FramingError) as exc:
                 self.ev.failure, self.ev.failure_phase = "protocol", self.rec.phase
                 self.ev.failure_detail = self.tl.mask(str(exc))
-                self.tl.add("-", "error", f"not Engine.IO: {exc}")
+                self.rec.failed(self.tl.add("-", "error", f"not Engine.IO: {exc}").t_ms)
             except TimeoutError:
                 self.ev.failure, self.ev.failure_phase = "timeout", self.rec.phase
                 self.ev.failure_detail = f"no answer within {self.opts.timeout:g} s"
-                self.tl.add("-", "error", f"timeout during {self.rec.phase}")
+                self.rec.failed(self.tl.add("-", "error", f"timeout during {self.rec.phase}").t_ms)
             except Exception as exc:  # every transport error becomes evidence, not a crash
                 kind, detail = classify_error(exc)
                 detail = self.tl.mask(detail)  # exception texts may quote the URL
@@ -112,13 +113,20 @@ class _Probe:
                     self.rec.phase,
                     detail,
                 )
-                self.tl.add("-", "error", f"{kind} error during {self.rec.phase}: {detail}")
+                row = self.tl.add("-", "error", f"{kind} error during {self.rec.phase}: {detail}")
+                self.rec.failed(row.t_ms)
                 log_masked(log, self.tl, exc)
         except asyncio.CancelledError:
             self.tl.add("-", "info", "cancelled")
-            await asyncio.shield(self._shutdown())
+            # Shielded to its end: a cancelled probe closes every session too.
+            await finish_closing(self._shutdown())
             raise
-        await self._shutdown()
+        try:
+            await self._shutdown()  # no extra task on the usual path (the benchmark counts it)
+        except asyncio.CancelledError:
+            # Cancelled while closing: close the rest shielded (each step is idempotent).
+            await finish_closing(self._shutdown())
+            raise
 
     async def _open(self) -> None:
         if self.opts.transport == "websocket":
@@ -207,6 +215,7 @@ class _Probe:
     async def _upgrade(self) -> None:
         assert self.polling is not None
         if "websocket" not in self.ev.upgrades:
+            self.rec.failed()
             self.tl.add("-", "upgrade", f"server offers no websocket upgrade ({self.ev.upgrades})")
             raise ProbeStop
         self.ev.upgrade_attempted = True
@@ -217,6 +226,7 @@ class _Probe:
         while True:
             reply = await ws.recv()
             if isinstance(reply, Closed):
+                self.rec.failed()
                 self.ev.upgrade_detail = f"websocket closed ({reply.code}) before 3probe"
                 self.tl.add("in", "close", self.ev.upgrade_detail)
                 raise ProbeStop
@@ -225,6 +235,7 @@ class _Probe:
                 break
             self.rec.on_packets(reply)
         if not await self.polling.pause(self.opts.timeout):
+            self.rec.failed()
             self.ev.upgrade_detail = "the pending poll never returned (no noop)"
             raise ProbeStop
         while not self.polling.queue.empty():  # what the last poll brought (the noop 6)
@@ -304,17 +315,28 @@ class _Probe:
                 await self._send(eio.PONG, "pong")
 
     async def _shutdown(self) -> None:
-        """Close what is still open; a client close is recorded but is not evidence."""
-        try:
-            if self.ws is not None:
-                open_before = self.ws.ws is not None and not self.ws.ws.closed
-                await self.ws.close()
-                if open_before and not self.rec.closed:
-                    self.tl.add("out", "close", "closed by client code 1000")
-            if self.polling is not None:
-                send_close = not self.rec.closed and not self.ev.upgrade_done
-                await self.polling.close(send_close)
-            if self.ws_client is not None:
-                await self.ws_client.close()
-        except Exception as exc:  # closing must never hide the verdict
-            log.debug("probe shutdown error: %s", self.tl.mask(f"{type(exc).__name__}: {exc}"))
+        """Close what is still open; a client close is recorded but is not evidence.
+
+        Each step runs even when one before it failed: every session must be closed.
+        """
+        for step in (self._close_ws, self._close_polling, self._close_session):
+            try:
+                await step()
+            except Exception as exc:  # closing must never hide the verdict
+                log.debug("probe shutdown error: %s", self.tl.mask(f"{type(exc).__name__}: {exc}"))
+
+    async def _close_ws(self) -> None:
+        if self.ws is not None:
+            open_before = self.ws.ws is not None and not self.ws.ws.closed
+            await self.ws.close()
+            if open_before and not self.rec.closed:
+                self.tl.add("out", "close", "closed by client code 1000")
+
+    async def _close_polling(self) -> None:
+        if self.polling is not None:
+            send_close = not self.rec.closed and not self.ev.upgrade_done
+            await self.polling.close(send_close)
+
+    async def _close_session(self) -> None:
+        if self.ws_client is not None:
+            await self.ws_client.close()

@@ -84,10 +84,15 @@ class Recorder:
         self.ev.packets.append(("out", self.tl.mask(packet)))
         del self.ev.packets[:-_KEEP_PACKETS]
 
+    def failed(self, at: float | None = None) -> None:
+        """Mark the moment the probe failed (the first sign wins), for the waterfall."""
+        self.tl.mark("failed", at)
+
     def refused(self, exc: HttpRefused) -> None:
         self.ev.http_status, self.ev.http_phase = exc.status, exc.phase
         self.ev.http_body, self.ev.http_content_type = self.tl.mask(exc.body), exc.content_type
-        self.tl.add("-", "error", f"HTTP {exc.status} during {exc.phase}: {exc.body[:120]}")
+        row = self.tl.add("-", "error", f"HTTP {exc.status} during {exc.phase}: {exc.body[:120]}")
+        self.failed(row.t_ms)
 
     def on_packets(self, packets: list[str], at: float | None = None) -> list[str]:
         """Record incoming packets (received at ``at``, default now) and update the evidence;
@@ -97,7 +102,7 @@ class Recorder:
             del self.ev.packets[:-_KEEP_PACKETS]
             kind = _KINDS.get(p[:1], "packet")
             sio = _parse_sio(p[1:]) if p.startswith(eio.MESSAGE) else None  # once per packet
-            self.tl.add("in", kind, f"{eio.describe(p, sio)}: {p}", at=at)
+            row = self.tl.add("in", kind, f"{eio.describe(p, sio)}: {p}", at=at)
             self.heartbeat.on_packet(p, time.monotonic())
             if p.startswith(eio.OPEN) and not self.ev.open_received:
                 data = eio.parse_open(p)
@@ -109,18 +114,20 @@ class Recorder:
             elif p == eio.CLOSE:
                 self.ev.engine_close_received = True
             elif sio is not None:
-                self.on_sio(sio)
+                self.on_sio(sio, row.t_ms)
         return packets
 
-    def on_sio(self, packet: eio.SioPacket) -> None:
+    def on_sio(self, packet: eio.SioPacket, at: float | None = None) -> None:
         if packet.nsp != self.opts.namespace:
             return
         if packet.type == eio.SIO_CONNECT:
             self.ev.connect_acked = True
         elif packet.type == eio.SIO_CONNECT_ERROR:
             self.ev.connect_error = packet.data if packet.data is not None else ""
+            self.failed(at)
         elif packet.type == eio.SIO_DISCONNECT:
             self.ev.disconnect_received = True
+            self.failed(at)
 
     def on_closed(self, closed: Closed) -> None:
         self.closed = True
@@ -133,13 +140,16 @@ class Recorder:
         code = "" if closed.code is None else f" code {closed.code}"
         extra = f" ({closed.error})" if closed.error else ""
         reason = f" reason {closed.reason!r}" if closed.reason else ""
-        self.tl.add("in", "close", f"closed by {closed.by}{code}{reason}{extra}", code=closed.code)
+        detail = f"closed by {closed.by}{code}{reason}{extra}"
+        row = self.tl.add("in", "close", detail, code=closed.code)
+        self.failed(row.t_ms)  # a close the probe did not ask for (its own is not recorded here)
 
     def on_ping_timeout(self) -> None:
         self.ev.ping_timeout = True
-        self.tl.add(
+        row = self.tl.add(
             "-",
             "error",
             "heartbeat lost: no "
             f"{'pong' if self.opts.eio == 3 else 'ping'} from the server in time",
         )
+        self.failed(row.t_ms)

@@ -3,26 +3,37 @@
 from __future__ import annotations
 
 import functools
-import math
 import re
 import ssl
 import time
 import urllib.parse
 from dataclasses import dataclass, field, replace
-from typing import Any, NamedTuple
+from typing import Any
 
 from wsmonitor.core.secrets import mask_secret
 from wsmonitor.net.probe import eio
 from wsmonitor.net.probe.masking import find_secrets, is_secret_name, mask_all, url_token
+from wsmonitor.net.probe.option_checks import (
+    TOKEN_PLACES,
+    TRANSPORTS,
+    ProbeOptionsError,
+    header_problems,
+    option_problems,
+)
+from wsmonitor.net.probe.option_checks import url_parts as _url_parts
 
-TRANSPORTS = ("polling", "websocket", "upgrade")
-TOKEN_PLACES = ("auth", "query", "header", "cookie")
+__all__ = [
+    "DEFAULT_PATH",
+    "PRESETS",
+    "TOKEN_PLACES",
+    "TRANSPORTS",
+    "ProbeOptions",
+    "ProbeOptionsError",
+    "check_headers",
+]
+
 DEFAULT_PATH = "/socket.io/"
 
-# RFC 9110 field names are tokens; values are visible ASCII, spaces and tabs (httpx sends ASCII
-# only, and a CR or LF would inject headers).
-_HEADER_NAME = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
-_HEADER_VALUE = re.compile(r"^[\t\x20-\x7e]*$")
 # What urlencode (quote_plus) leaves as it is: such keys and values need no quoting.
 _QUERY_SAFE = re.compile(r"[A-Za-z0-9_.~-]*")
 
@@ -35,10 +46,6 @@ PRESETS: dict[str, dict[str, Any]] = {
     "Polling only (proxy without websockets)": {"eio": 4, "transport": "polling"},
     "Native client, header token": {"eio": 4, "transport": "websocket", "token_in": "header"},
 }
-
-
-class ProbeOptionsError(ValueError):
-    """Options that cannot describe a probe (bad URL, unknown transport...). A usage error."""
 
 
 @dataclass
@@ -69,43 +76,16 @@ class ProbeOptions:
     message: str | None = None  # raw probes: a text message to send after connecting
 
     def validate(self) -> ProbeOptions:
-        """Check and normalise; raises ProbeOptionsError with a one-line message."""
+        """Check and normalise; raises the first of ``problems()`` (a ProbeOptionsError).
+
+        A token with EIO 3 or a raw websocket goes in the query string, even when ``token_in``
+        says ``auth`` (neither has an auth payload): see ``token_place``; CLI and GUI alike.
+        """
+        problems = self.problems()
+        if problems:
+            raise problems[0]
         url = self.url.strip()
-        try:
-            parts = _url_parts(url)
-        except ValueError as exc:  # a bad port, or not a URL at all
-            raise ProbeOptionsError(f"invalid URL {self.url!r}: {exc}") from None
-        schemes = ("ws", "wss") if self.raw else ("http", "https", "ws", "wss")
-        if parts.scheme not in schemes or not parts.hostname:
-            want = "ws:// or wss://" if self.raw else "http(s):// or ws(s)://"
-            raise ProbeOptionsError(f"invalid URL {self.url!r}: expected {want}host[:port]")
-        if self.eio not in (3, 4):
-            raise ProbeOptionsError(f"--eio must be 3 or 4, not {self.eio}")
-        if self.transport not in TRANSPORTS:
-            raise ProbeOptionsError(f"unknown transport {self.transport!r}")
-        if self.token_in is not None and self.token_in not in TOKEN_PLACES:
-            raise ProbeOptionsError(f"--token-in must be one of {', '.join(TOKEN_PLACES)}")
-        finite = math.isfinite
-        if not (finite(self.timeout) and finite(self.hold) and finite(self.settle)):
-            raise ProbeOptionsError("timeout and hold must be finite numbers of seconds")
-        if self.timeout <= 0 or self.hold < 0 or self.settle < 0:
-            raise ProbeOptionsError("timeout must be > 0 and hold must be >= 0")
-        if self.headers:
-            check_headers(self.headers)
-        if self.origin is not None:
-            check_headers({"Origin": self.origin})
-        if self.token and self.token_place in ("header", "cookie"):
-            bad_cookie = self.token_place == "cookie" and ";" in self.token
-            if not _HEADER_VALUE.match(self.token) or bad_cookie:
-                raise ProbeOptionsError(
-                    f"the token cannot go in a {self.token_place}: it has characters a header "
-                    "cannot carry; use --token-in auth or query"
-                )
-        if self.ca_file is not None:
-            try:
-                ssl.create_default_context(cafile=self.ca_file)
-            except (OSError, ssl.SSLError) as exc:
-                raise ProbeOptionsError(f"cannot use CA file {self.ca_file}: {exc}") from None
+        parts = _url_parts(url)
         namespace = self.namespace if self.namespace.startswith("/") else "/" + self.namespace
         path = self.path if self.path.startswith("/") else "/" + self.path
         if not path.endswith("/"):
@@ -116,6 +96,13 @@ class ProbeOptions:
         if (url, namespace, path) == (self.url, self.namespace, self.path):
             return self  # already normal (dataclasses.replace costs more than the checks)
         return replace(self, url=url, namespace=namespace, path=path)
+
+    def problems(self) -> list[ProbeOptionsError]:
+        """Every reason these options cannot describe a probe (empty when valid).
+
+        A form shows them all at once, each under its field; ``validate()`` raises the first.
+        """
+        return option_problems(self)
 
     def ignored_url_path(self) -> str | None:
         """The URL's path when a Socket.IO probe does not use it (it uses ``path``), else None.
@@ -175,7 +162,10 @@ class ProbeOptions:
         if self.token_place != "query" or not self.token:
             return self.url
         p = urllib.parse.urlsplit(self.url)
-        q = [*urllib.parse.parse_qsl(p.query), ("token", self.token)]
+        query = urllib.parse.parse_qsl(p.query)
+        if any(name == "token" for name, _ in query):
+            return self.url  # the URL names its token already: do not send a second one
+        q = [*query, ("token", self.token)]
         return urllib.parse.urlunsplit(p._replace(query=urllib.parse.urlencode(q)))
 
     def request_headers(self) -> dict[str, str]:
@@ -247,40 +237,6 @@ class ProbeOptions:
         }
 
 
-def check_headers(headers: dict[str, str]) -> None:
-    """ProbeOptionsError for a header that cannot be sent as it is (bad name, control chars)."""
-    for name, value in headers.items():
-        if not _HEADER_NAME.match(name):
-            raise ProbeOptionsError(f"invalid header name {name!r}")
-        if not _HEADER_VALUE.match(value):
-            raise ProbeOptionsError(
-                f"invalid value for header {name}: only printable ASCII is allowed"
-            )
-
-
-class _UrlParts(NamedTuple):
-    scheme: str
-    netloc: str
-    hostname: str
-    port: int | None
-    path: str
-    query: tuple[tuple[str, str], ...]
-    tls: bool
-
-
-@functools.lru_cache(maxsize=64)
-def _url_parts(url: str) -> _UrlParts:
-    """The pieces of ``url`` a probe uses, parsed once per URL; ValueError for a bad port.
-
-    A probe asks for them a dozen times; urlsplit's own cache still leaves ``hostname`` and
-    ``port`` to be worked out on every access.
-    """
-    p = urllib.parse.urlsplit(url)
-    query = tuple(urllib.parse.parse_qsl(p.query))
-    tls = p.scheme in ("https", "wss")
-    return _UrlParts(p.scheme, p.netloc, p.hostname or "", p.port, p.path, query, tls)
-
-
 def _urlencode(query: dict[str, str]) -> str:
     """``urllib.parse.urlencode(query)``, skipping the quoting of what needs none."""
     return "&".join(
@@ -298,3 +254,10 @@ def _ssl_context(verify: bool, ca_file: str | None) -> ssl.SSLContext:
         ctx.verify_mode = ssl.CERT_NONE
         return ctx
     return ssl.create_default_context(cafile=ca_file) if ca_file else ssl.create_default_context()
+
+
+def check_headers(headers: dict[str, str]) -> None:
+    """ProbeOptionsError for the first header that cannot be sent as it is."""
+    problems = header_problems(headers)
+    if problems:
+        raise problems[0]

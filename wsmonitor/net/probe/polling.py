@@ -69,7 +69,7 @@ class PollingTransport:
             raise
         try:
             self.last_headers = relevant_headers(response.headers)
-            self.tl.add(
+            row = self.tl.add(
                 "in",
                 "http_response",
                 f"{response.status_code} {response.reason_phrase}",
@@ -77,6 +77,7 @@ class PollingTransport:
                 headers=self.last_headers,
                 phase=phase,
             )
+            self.tl.mark("http", row.t_ms)  # the first answer's headers end the HTTP phase
             body = await _read_capped(response)
         finally:
             await response.aclose()
@@ -138,21 +139,27 @@ class PollingTransport:
         if self._task is None:
             return True
         try:
-            await asyncio.wait_for(asyncio.shield(self._task), timeout)
+            # asyncio.timeout, not wait_for: on 3.11 wait_for loses a cancellation that
+            # arrives as the poll returns, and the probe would hold on after Cancel.
+            async with asyncio.timeout(timeout):
+                await asyncio.shield(self._task)
         except TimeoutError:
             return False
         return True
 
     async def close(self, send_close: bool) -> None:
+        """Say goodbye (best effort), stop the poll loop, and always close the client."""
         self._paused = True
-        if send_close and self.sid:
-            with contextlib.suppress(httpx.HTTPError, HttpRefused, TimeoutError):
-                async with asyncio.timeout(1.0):
-                    await self.send([eio.CLOSE])
-        if self._task is not None and not self._task.done():
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
-        await self.client.aclose()
+        try:
+            if send_close and self.sid:
+                with contextlib.suppress(httpx.HTTPError, HttpRefused, TimeoutError, NotEngineIO):
+                    async with asyncio.timeout(1.0):
+                        await self.send([eio.CLOSE])
+            if self._task is not None and not self._task.done():
+                self._task.cancel()
+                await asyncio.gather(self._task, return_exceptions=True)
+        finally:
+            await self.client.aclose()
 
 
 class _Trace:
@@ -173,12 +180,14 @@ class _Trace:
             self._started = time.perf_counter()
         if name == "connection.connect_tcp.complete":
             host, port = self.transport.opts.host_port()
-            tl.add("-", "tcp", f"TCP connected to {host}:{port} ({self._ms():.1f} ms)")
+            row = tl.add("-", "tcp", f"TCP connected to {host}:{port} ({self._ms():.1f} ms)")
+            tl.mark("tcp", row.t_ms)
         elif name == "connection.start_tls.complete":
             stream = info.get("return_value")
             ssl_obj = stream.get_extra_info("ssl_object") if stream is not None else None
             version = ssl_obj.version() if ssl_obj is not None else ""
-            tl.add("-", "tls", f"TLS handshake done {version} ({self._ms():.1f} ms)")
+            row = tl.add("-", "tls", f"TLS handshake done {version} ({self._ms():.1f} ms)")
+            tl.mark("tls", row.t_ms)
         elif name == "http11.send_request_headers.started":
             self.sent = True
             tl.add("out", "http_request", self.line, phase=self.phase)

@@ -10,7 +10,13 @@ import time
 from wsmonitor.core.jwt_inspect import inspect_token
 from wsmonitor.core.secrets import register_secret
 from wsmonitor.core.verdict import decide
-from wsmonitor.net.probe.conn import Closed, HttpRefused, classify_error, log_masked
+from wsmonitor.net.probe.conn import (
+    Closed,
+    HttpRefused,
+    classify_error,
+    finish_closing,
+    log_masked,
+)
 from wsmonitor.net.probe.evidence import new_evidence, resolve
 from wsmonitor.net.probe.options import ProbeOptions
 from wsmonitor.net.probe.result import ProbeResult
@@ -60,43 +66,48 @@ async def run_raw_probe(
                 if isinstance(item, Closed):
                     ev.close_code, ev.close_reason, ev.closed_by = item.code, item.reason, item.by
                     extra = f" ({item.error})" if item.error else ""
-                    tl.add(
+                    row = tl.add(
                         "in",
                         "close",
                         f"closed by {item.by} code {item.code} {item.reason!r}{extra}",
                         code=item.code,
                     )
+                    tl.mark("failed", row.t_ms)  # dropped if the verdict says ok
                     break
                 for text in item:
                     tl.add("in", "packet", f"message: {text[:200]}")
         except HttpRefused as exc:
             ev.http_status, ev.http_phase = exc.status, exc.phase
             ev.http_body, ev.http_content_type = tl.mask(exc.body), exc.content_type
-            tl.add("-", "error", f"HTTP {exc.status}: {exc.body[:120]}")
+            tl.mark("failed", tl.add("-", "error", f"HTTP {exc.status}: {exc.body[:120]}").t_ms)
         except TimeoutError:
             ev.failure, ev.failure_phase = "timeout", phase
             ev.failure_detail = f"no answer within {opts.timeout:g} s"
-            tl.add("-", "error", f"timeout during {phase}")
+            tl.mark("failed", tl.add("-", "error", f"timeout during {phase}").t_ms)
         except Exception as exc:  # transport errors are evidence, not crashes
             kind, detail = classify_error(exc)
             detail = tl.mask(detail)  # exception texts may quote the URL
             ev.failure, ev.failure_phase, ev.failure_detail = kind, phase, detail
-            tl.add("-", "error", f"{kind} error during {phase}: {detail}")
+            row = tl.add("-", "error", f"{kind} error during {phase}: {detail}")
+            tl.mark("failed", row.t_ms)
             log_masked(log, tl, exc)
     finally:
         still_open = ws.ws is not None and not ws.ws.closed and ev.close_code is None
-        await asyncio.shield(_close(ws, session))
+        await finish_closing(_close(ws, session))
         if still_open:
             tl.add("out", "close", "closed by client code 1000")
     verdict = decide(ev)
     tl.add("-", "info", f"verdict {verdict.code}: {verdict.summary}")
     tl.mark("total")
-    return ProbeResult(verdict, ev, tl.events, opts.to_dict(), jwt_report, dict(tl.marks))
+    marks = tl.phase_marks(verdict.ok)
+    return ProbeResult(verdict, ev, tl.events, opts.to_dict(), jwt_report, marks)
 
 
 async def _close(ws: WebsocketTransport, session: WsClient) -> None:
     try:
-        await ws.close()
-        await session.close()
+        try:
+            await ws.close()
+        finally:
+            await session.close()  # even when the websocket's close failed
     except Exception as exc:  # the registered token is masked by the logging redactor
         log.debug("raw probe close failed: %s: %s", type(exc).__name__, exc)

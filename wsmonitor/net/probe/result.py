@@ -14,8 +14,10 @@ from wsmonitor.net.probe.timeline import TimelineEvent
 class ProbeResult:
     """What ``run_probe`` returns. ``request`` is the options with secrets masked.
 
-    ``phases`` maps phase names (dns, connect, handshake, namespace, upgrade, total) to the
-    ms at which each ended, for a waterfall.
+    ``phases`` maps phase names to the ms at which each ended, for a waterfall: dns, tcp, tls
+    (over wss the websocket's one connect step ends tls, with no tcp mark), http (the first
+    HTTP answer's headers), handshake (the open packet), namespace (the CONNECT answer),
+    upgrade, total; and ``failed``, the first sign of failure, only when the verdict is not ok.
     """
 
     verdict: Verdict
@@ -28,6 +30,11 @@ class ProbeResult:
     @property
     def ok(self) -> bool:
         return self.verdict.ok
+
+    @property
+    def failed_at_ms(self) -> float | None:
+        """When the probe failed (ms since it started), or None for an ok verdict."""
+        return self.phases.get("failed")
 
     @property
     def close_code(self) -> int | None:

@@ -92,8 +92,6 @@ class Timeline:
             detail = detail[:_MAX_DETAIL] + f"… ({len(detail)} chars)"
         event = TimelineEvent(t_ms, dir, kind, detail, data)
         self.events.append(event)
-        if kind in ("dns", "tcp", "tls"):
-            self.marks.setdefault(kind, t_ms)  # as mark(kind), without asking the clock again
         if self._on_event is not None:
             try:
                 self._on_event(event)
@@ -113,6 +111,20 @@ class Timeline:
     def mark(self, name: str, at: float | None = None) -> None:
         """Remember when a phase ended (``at``, default now), for the waterfall (first wins)."""
         self.marks.setdefault(name, self.now_ms() if at is None else at)
+
+    def phase_marks(self, ok: bool) -> dict[str, float]:
+        """The marks for a result: ``failed`` only when the verdict is not ok.
+
+        A failure that only the evidence reveals (an open packet without upgrades, say) has no
+        moment of its own: it is marked at the last row before the verdict row.
+        """
+        marks = dict(self.marks)
+        if ok:
+            marks.pop("failed", None)
+        elif "failed" not in marks:
+            rows = [e for e in self.events if not e.detail.startswith("verdict ")]
+            marks["failed"] = rows[-1].t_ms if rows else marks.get("total", 0.0)
+        return marks
 
     def to_list(self) -> list[dict[str, Any]]:
         return [e.to_dict() for e in self.events]

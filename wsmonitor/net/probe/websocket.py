@@ -51,6 +51,8 @@ class WsClient:
             tcp_at, detail = self.tcp_row
             self.tcp_row = None
             self.tl.add("-", "tcp", detail, at=tcp_at)
+            # aiohttp sets up TCP and TLS in one call: over TLS the one moment ends both.
+            self.tl.mark("tls" if detail.startswith("TCP + TLS") else "tcp", tcp_at)
         if self.pending is not None:
             line, phase = self.pending
             self.pending = None
@@ -110,7 +112,7 @@ class _Response(aiohttp.ClientResponse):
         client = _CURRENT.get()
         if client is None:
             return response
-        client.tl.add(
+        row = client.tl.add(
             "in",
             "http_response",
             f"{self.status} {self.reason}",
@@ -118,10 +120,13 @@ class _Response(aiohttp.ClientResponse):
             headers=relevant_headers(self.headers),
             phase="ws_handshake",
         )
+        client.tl.mark("http", row.t_ms)
         if self.status != 101:
             body = ""
             try:
-                raw = await asyncio.wait_for(self._excerpt(), 2.0)
+                # asyncio.timeout, not wait_for: wait_for can lose a cancellation on 3.11.
+                async with asyncio.timeout(2.0):
+                    raw = await self._excerpt()
                 body = raw.decode("utf-8", errors="replace")[:_MAX_BODY]
             except (aiohttp.ClientError, TimeoutError, ValueError):
                 pass

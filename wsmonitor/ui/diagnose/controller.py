@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QGuiApplication
 
-from wsmonitor.core.secrets import redact, register_secret
+from wsmonitor.core.secrets import register_secret
 from wsmonitor.ui.diagnose import engine_link
 from wsmonitor.ui.diagnose.engine_link import InputErrors
-from wsmonitor.ui.lab.cancel import cancel_for_sure
+from wsmonitor.ui.lab.engine_link import mask_url
 
 if TYPE_CHECKING:
     from wsmonitor.ui.diagnose.page import DiagnosePage
@@ -51,7 +51,7 @@ class DiagnoseController:
         self.result = None
         page.reset_matrix(bool(options.ws_url), bool(options.health_url), bool(options.token))
         page.show_cell(None)
-        page.banner.show_running(f"Probing {redact(inputs.url)} in every combination…")
+        page.banner.show_running(f"Probing {mask_url(inputs.url)} in every combination…")
         page.set_running(True)
         self._task = asyncio.ensure_future(engine_link.run(options, self._update))
         try:
@@ -86,7 +86,9 @@ class DiagnoseController:
         self._page.set_progress(f"Markdown report copied ({len(text)} characters).")
 
     def cancel(self) -> None:
-        cancel_for_sure(self._task)
+        # One request is enough: the engine never loses a cancellation (no wait_for).
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
 
     async def shutdown(self) -> None:
         """Cancel a running probe and let the engine close its connections (app exit)."""

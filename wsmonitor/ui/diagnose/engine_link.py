@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from wsmonitor.core import probe_report
 from wsmonitor.core.verdict import Verdict
-from wsmonitor.core.verdict_rules import connect_error_message
 from wsmonitor.net.probe import (
     DiagnoseOptions,
     DiagnoseProgress,
@@ -41,6 +40,10 @@ class InputErrors(Exception):
         self.errors = errors
 
 
+#: Engine option → Diagnose form field (URL problems go to the URL they are about).
+_FORM_FIELD = {"origin": "origin", "token": "token", "token_in": "token"}
+
+
 def to_options(inputs: DiagnoseInputs) -> DiagnoseOptions:
     """Engine options, each URL checked by the engine; InputErrors names the bad fields."""
     errors: dict[str, str] = {}
@@ -50,18 +53,11 @@ def to_options(inputs: DiagnoseInputs) -> DiagnoseOptions:
         ("ws_url", inputs.ws_url, True, False),
     )
     for field, url, raw, required in checks:
-        if not url and not required:
-            continue
-        if not url:
-            errors[field] = "enter the server URL, e.g. http://localhost:3000"
-            continue
-        try:
-            ProbeOptions(url=url, raw=raw).validate()
-        except ProbeOptionsError as exc:
-            errors[field] = str(exc)
-    if errors:
-        raise InputErrors(errors)
-    return DiagnoseOptions(
+        if url or required:
+            problems = ProbeOptions(url=url, raw=raw).problems()
+            if problems:
+                errors[field] = problems[0].plain
+    options = DiagnoseOptions(
         url=inputs.url,
         token=inputs.token or None,
         health_url=inputs.health_url or None,
@@ -70,6 +66,14 @@ def to_options(inputs: DiagnoseInputs) -> DiagnoseOptions:
         path=inputs.path or "/socket.io/",
         namespace=inputs.namespace or "/",
     )
+    if not errors:
+        try:  # what the URLs alone do not say (a bad Origin...), as the CLI checks it
+            options.probe_options()
+        except ProbeOptionsError as exc:
+            errors[_FORM_FIELD.get(exc.field, "url")] = exc.plain
+    if errors:
+        raise InputErrors(errors)
+    return options
 
 
 def row_key(row: DiagnoseRow) -> str:
@@ -80,29 +84,13 @@ def row_key(row: DiagnoseRow) -> str:
 
 
 def short_text(row: DiagnoseRow) -> str:
-    """A few words for a finished cell: time when it worked, the telling fact when not."""
+    """A few words for a finished cell: the engine's brief, with the time when it worked."""
     result = row.result
     if result is None:
         return ""
     if result.ok:
-        return f"{result.phases.get('total', 0.0):.0f} ms"
-    evidence = result.evidence
-    if evidence.connect_error is not None:
-        message = connect_error_message(evidence.connect_error)
-        return f"refused: {message[:40]}" if message else "CONNECT refused"
-    if evidence.disconnect_received:
-        then = f", then close {evidence.close_code}" if evidence.close_code is not None else ""
-        return f"server sent DISCONNECT (41){then}"
-    if evidence.ping_timeout:
-        return "ping timeout"
-    if evidence.close_code is not None:
-        return f"closed {evidence.close_code}"
-    if evidence.http_status is not None:
-        return f"HTTP {evidence.http_status}"
-    if evidence.failure:
-        return f"{evidence.failure} ({evidence.failure_phase or '?'})"
-    summary = result.verdict.summary
-    return summary if len(summary) <= 40 else summary[:39].rsplit(" ", 1)[0] + "…"
+        return f"{result.brief()}, {result.phases.get('total', 0.0):.0f} ms"
+    return result.brief()
 
 
 def cell_of_row(row: DiagnoseRow) -> Cell:

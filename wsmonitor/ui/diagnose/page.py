@@ -23,6 +23,7 @@ from wsmonitor.ui.diagnose.controller import DiagnoseController
 from wsmonitor.ui.diagnose.engine_link import DiagnoseInputs
 from wsmonitor.ui.diagnose.matrix_delegate import MatrixDelegate
 from wsmonitor.ui.diagnose.matrix_model import Cell, MatrixModel, matrix_rows
+from wsmonitor.ui.lab.secret_url_edit import SecretUrlEdit
 from wsmonitor.ui.lab.timeline_model import TimelineModel
 from wsmonitor.ui.lab.timeline_view import timeline_view
 from wsmonitor.ui.lab.verdict_banner import VerdictBanner
@@ -38,6 +39,7 @@ _FIELDS = (
     ("namespace", "Namespace", "/"),
 )
 _LEFT = ("url", "token", "origin", "namespace")
+_URL_FIELDS = ("url", "health_url", "ws_url")
 
 
 class DiagnosePage(Page):
@@ -133,7 +135,8 @@ class DiagnosePage(Page):
         forms = (QFormLayout(), QFormLayout())
         for key, label, placeholder in _FIELDS:
             form = forms[0] if key in _LEFT else forms[1]
-            edit = QLineEdit()
+            # URL fields mask a ?token=… while not being edited (screenshots show them).
+            edit = SecretUrlEdit() if key in _URL_FIELDS else QLineEdit()
             edit.setPlaceholderText(placeholder)
             edit.setObjectName(key)
             edit.returnPressed.connect(self._on_run)

@@ -14,7 +14,6 @@ from PySide6.QtGui import QGuiApplication
 
 from wsmonitor.core.secrets import register_secret
 from wsmonitor.ui.lab import engine_link
-from wsmonitor.ui.lab.cancel import cancel_for_sure
 from wsmonitor.ui.lab.options_bridge import FormErrors, to_probe_options
 
 if TYPE_CHECKING:
@@ -49,7 +48,8 @@ class LabController:
             return
         page.form.clear_errors()
         register_secret(options.token)
-        page.token_panel.inspect(options.token or "")
+        # As the engine does: a token pasted into the URL is inspected too.
+        page.token_panel.inspect(options.token or options.url_token() or "")
         self._clear()
         page.banner.show_running(engine_link.describe(options))
         page.set_running(True)
@@ -75,7 +75,9 @@ class LabController:
         self._show(result)
 
     def cancel(self) -> None:
-        cancel_for_sure(self._task)
+        # One request is enough: the engine never loses a cancellation (no wait_for).
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
 
     async def shutdown(self) -> None:
         """Cancel a running probe and let the engine close its connections (app exit)."""

@@ -12,6 +12,7 @@ from wsmonitor.core import probe_report
 from wsmonitor.core.verdict import Verdict
 from wsmonitor.net.probe import ProbeOptions, ProbeResult, TimelineEvent
 from wsmonitor.net.probe import run_probe as _run
+from wsmonitor.net.probe.masking import find_secrets, mask_all
 from wsmonitor.ui.lab.timeline_model import TimelineRow
 from wsmonitor.ui.lab.waterfall import Phase
 
@@ -25,9 +26,6 @@ PHASE_LABELS = {
     "namespace": "CONNECT",
     "upgrade": "upgrade",
 }
-_EVENT_PHASES = {"tcp": "tcp", "tls": "tls", "http_response": "http"}
-_FAILURE_KINDS = ("error", "close")
-_FAILURE_PACKETS = ("CONNECT_ERROR", "DISCONNECT", "close")
 #: Engine failure/HTTP phase → the waterfall label of the step that failed.
 _FAILED_STEP = {
     "dns": "DNS",
@@ -60,6 +58,17 @@ def describe(options: ProbeOptions) -> str:
     )
 
 
+def url_secrets(url: str) -> list[str]:
+    """The secrets a URL carries (``?token=``, ``user:password@``...), as the engine finds them."""
+    return find_secrets(url, None, {}) if url else []
+
+
+def mask_url(url: str) -> str:
+    """``url`` with its secrets masked, as the engine masks them in reports."""
+    secrets = url_secrets(url)
+    return mask_all(url, secrets) if secrets else url
+
+
 def verdict_of(result: ProbeResult) -> Verdict:
     return result.verdict
 
@@ -75,34 +84,26 @@ def total_ms(result: ProbeResult) -> float | None:
 def phases(result: ProbeResult) -> list[Phase]:
     """Waterfall bars from the engine's phase marks (each ends at its mark, starts at the last).
 
-    When the probe failed, one red bar runs from the last completed phase to the first sign of
-    the failure in the timeline, named after the step that failed.
+    When the probe failed, one red bar runs from the last phase completed before the failure to
+    the engine's ``failed`` mark, named after the step that failed.
     """
-    ends = {name: t for name, t in result.phases.items() if name in PHASE_LABELS}
-    # The engine marks dns/handshake/namespace/upgrade; TCP, TLS and the HTTP answer of the
-    # first connection are timeline events, so their first occurrence ends those phases.
-    first_handshake = ends.get("handshake", float("inf"))
-    for event in result.timeline:
-        name = _EVENT_PHASES.get(event.kind)
-        if name and name not in ends and event.t_ms <= first_handshake:
-            ends[name] = event.t_ms
-    marks = sorted(((t, name) for name, t in ends.items()), key=lambda item: item[0])
+    failed_at = result.failed_at_ms
+    marks = sorted(
+        (t, name)
+        for name, t in result.phases.items()
+        if name in PHASE_LABELS and (failed_at is None or t <= failed_at)
+    )
+    # Over wss the websocket's one connect step sets up TCP and TLS: the engine marks tls only.
+    combined = "tls" in result.phases and "tcp" not in result.phases
     bars: list[Phase] = []
     start = 0.0
     for t, name in marks:
-        bars.append(Phase(PHASE_LABELS[name], start, t))
+        label = "TCP+TLS" if combined and name == "tls" else PHASE_LABELS[name]
+        bars.append(Phase(label, start, t))
         start = t
-    if not result.ok:
-        end = next((e.t_ms for e in result.timeline if e.t_ms >= start and _is_failure(e)), None)
-        if end is not None:
-            bars.append(Phase(_failed_step(result), start, end, failed=True))
+    if failed_at is not None:
+        bars.append(Phase(_failed_step(result), start, failed_at, failed=True))
     return bars
-
-
-def _is_failure(event: TimelineEvent) -> bool:
-    if event.kind in _FAILURE_KINDS:
-        return True
-    return event.kind == "packet" and event.detail.startswith(_FAILURE_PACKETS)
 
 
 def _failed_step(result: ProbeResult) -> str:

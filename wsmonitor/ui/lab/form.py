@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from wsmonitor.ui.lab.headers_table import HeadersTable
+from wsmonitor.ui.lab.secret_url_edit import SecretUrlEdit
 from wsmonitor.ui.lab.settings import LabSettings
 
 _TRANSPORT_LABELS = (
@@ -26,7 +27,7 @@ _TRANSPORT_LABELS = (
 )
 _TOKEN_PLACES = (
     ("", "default (auth on EIO 4, query on EIO 3)"),
-    ("auth", "auth payload (CONNECT, EIO 4)"),
+    ("auth", "auth payload (EIO 4; query string on EIO 3)"),
     ("query", "query string (?token=)"),
     ("header", "Authorization: Bearer header"),
     ("cookie", "cookie (token=)"),
@@ -55,7 +56,7 @@ class ProbeForm(QWidget):
 
     def __init__(self) -> None:
         super().__init__()
-        self.url = QLineEdit()
+        self.url = SecretUrlEdit()
         self.url.setPlaceholderText("http://host:port  (ws://, https://, wss:// also work)")
         self.eio = _combo(((4, "4 (Socket.IO v3/v4)"), (3, "3 (Socket.IO v2)")))
         self.transport = _combo(_TRANSPORT_LABELS)

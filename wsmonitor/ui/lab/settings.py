@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import urllib.parse
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
+
+from wsmonitor.net.probe.masking import is_secret_name
 
 EIO_VERSIONS = (4, 3)
 TRANSPORTS = ("upgrade", "websocket", "polling")
@@ -31,7 +34,10 @@ class LabSettings:
     hold: float = 0.0
 
     def without_token(self) -> LabSettings:
-        return replace(self, token="")
+        """These settings with no secret: no token, and none in the URL or the headers either
+        (a ``?token=`` pasted into the URL or an ``Authorization`` header is as secret)."""
+        headers = tuple((k, "" if is_secret_name(k) else v) for k, v in self.headers)
+        return replace(self, token="", url=_url_without_secrets(self.url), headers=headers)
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-safe dict WITHOUT the token: tokens never reach a settings file."""
@@ -77,3 +83,19 @@ def _sanitised(settings: LabSettings) -> LabSettings:
         if not isinstance(getattr(settings, name), str):
             changes[name] = getattr(defaults, name)
     return replace(settings, **changes) if changes else settings
+
+
+def _url_without_secrets(url: str) -> str:
+    """``url`` without a password or secret query parameters (``token``, ``access_token``...)."""
+    parts = urllib.parse.urlsplit(url)
+    query = urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
+    kept = [(k, v) for k, v in query if not is_secret_name(k)]
+    netloc = parts.netloc
+    if parts.password is not None:
+        netloc = netloc.rsplit("@", 1)[1]
+        netloc = f"{parts.username}@{netloc}" if parts.username else netloc
+    if len(kept) == len(query) and netloc == parts.netloc:
+        return url
+    return urllib.parse.urlunsplit(
+        parts._replace(netloc=netloc, query=urllib.parse.urlencode(kept))
+    )

@@ -13,6 +13,7 @@ _PHASE_COLOURS = {
     "dns": "#7e57c2",
     "tcp": "#1f77b4",
     "tls": "#17becf",
+    "tcp+tls": "#17becf",
     "http": "#2ca02c",
     "handshake": "#ff7f0e",
     "connect": "#e377c2",

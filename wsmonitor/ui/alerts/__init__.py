@@ -1,0 +1,1 @@
+"""Alerts: rule editor, window banner, tray notifications and the alert log."""

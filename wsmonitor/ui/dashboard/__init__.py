@@ -1,0 +1,1 @@
+"""Dashboard page: live plots of clients, churn, disconnect reasons, traffic and health."""

@@ -1,0 +1,65 @@
+"""The row of big numbers at the top of the dashboard (clients, servers, churn, health)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from wsmonitor.ui.dashboard.theme import LEVEL_COLOURS
+
+
+class StatTile(QFrame):
+    """Caption, one big value and a one-line detail."""
+
+    def __init__(self, caption: str, tooltip: str = "") -> None:
+        super().__init__()
+        self.setObjectName("statTile")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setToolTip(tooltip)
+        self.caption = QLabel(caption)
+        self.caption.setObjectName("statCaption")
+        self.caption.setStyleSheet("color: palette(placeholder-text); font-size: 11px")
+        self.value = QLabel("–")
+        self.value.setObjectName("statValue")
+        self.value.setStyleSheet("font-size: 22px; font-weight: 600")
+        self.detail = QLabel("")
+        self.detail.setObjectName("statDetail")
+        self.detail.setStyleSheet("font-size: 11px")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 6)
+        layout.setSpacing(0)
+        layout.addWidget(self.caption)
+        layout.addWidget(self.value)
+        layout.addWidget(self.detail)
+        self._shown: tuple[str, str, str] = ("", "", "")
+
+    def set(self, value: str, detail: str = "", level: str = "") -> None:
+        """Show ``value``; ``level`` (ok/warn/error) colours it."""
+        if (value, detail, level) == self._shown:
+            return
+        self._shown = (value, detail, level)
+        colour = LEVEL_COLOURS.get(level)
+        style = "font-size: 22px; font-weight: 600"
+        self.value.setStyleSheet(style + (f"; color: {colour}" if colour else ""))
+        self.value.setText(value)
+        self.detail.setText(detail)
+
+
+class StatTiles(QWidget):
+    """A row of ``StatTile`` keyed by name."""
+
+    def __init__(self, tiles: dict[str, tuple[str, str]]) -> None:
+        super().__init__()
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.tiles: dict[str, StatTile] = {}
+        for key, (caption, tooltip) in tiles.items():
+            tile = StatTile(caption, tooltip)
+            self.tiles[key] = tile
+            layout.addWidget(tile, 1)
+
+    def __getitem__(self, key: str) -> StatTile:
+        return self.tiles[key]
+
+    def clear(self) -> None:
+        for tile in self.tiles.values():
+            tile.set("–")

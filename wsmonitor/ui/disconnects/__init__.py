@@ -1,0 +1,1 @@
+"""Disconnects page: the capped, filterable log of recent disconnects."""

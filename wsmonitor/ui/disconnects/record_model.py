@@ -1,0 +1,136 @@
+"""A capped, newest-first table of ``DisconnectRecord``s, fed from the aggregator's log deque."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QColor
+
+from wsmonitor.core.aggregator import DisconnectRecord
+from wsmonitor.ui.sockets.socket_model import format_since
+
+COLUMNS = ("Time", "Namespace", "Socket", "Address", "Lifetime", "Reason", "User agent")
+_SHORT = QColor("#c8382e")
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def format_lifetime(seconds: float | None) -> str:
+    if seconds is None:
+        return "unknown"
+    if seconds < 10:
+        return f"{seconds:.2f} s"
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    return f"{seconds / 60:.0f} min"
+
+
+class RecordLogModel(QAbstractTableModel):
+    """Newest record on top; at most ``cap`` rows (the oldest fall off the bottom)."""
+
+    def __init__(self, cap: int = 5_000) -> None:
+        super().__init__()
+        self.cap = cap
+        self._rows: list[DisconnectRecord] = []  # newest first
+        self._last: DisconnectRecord | None = None
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: _Index, role: int = 0) -> Any:
+        record = self._rows[index.row()]
+        column = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return (
+                format_since(record.t),
+                record.nsp,
+                record.socket_id,
+                record.address,
+                format_lifetime(record.lifetime),
+                record.reason,
+                record.user_agent,
+            )[column]
+        if role == Qt.ItemDataRole.UserRole:  # sort key
+            return (record.t, record.nsp, record.socket_id, record.address,
+                    record.lifetime or 0.0, record.reason, record.user_agent)[column]  # fmt: skip
+        if role == Qt.ItemDataRole.ForegroundRole and column == 4 and record.short_lived:
+            return _SHORT
+        return None
+
+    def record_at(self, row: int) -> DisconnectRecord:
+        return self._rows[row]
+
+    def reasons(self) -> list[str]:
+        return sorted({r.reason for r in self._rows})
+
+    def clear(self) -> None:
+        self.beginResetModel()
+        self._rows = []
+        self._last = None
+        self.endResetModel()
+
+    def sync(self, log: Sequence[DisconnectRecord]) -> int:
+        """Take the records appended to ``log`` (oldest first) since the last call."""
+        new: list[DisconnectRecord] = []
+        for record in reversed(log):
+            if record is self._last:
+                break
+            new.append(record)
+            if len(new) >= self.cap:
+                break
+        if not new:
+            return 0
+        self._last = log[-1]
+        self.beginInsertRows(QModelIndex(), 0, len(new) - 1)
+        self._rows[:0] = new
+        self.endInsertRows()
+        if len(self._rows) > self.cap:
+            self.beginRemoveRows(QModelIndex(), self.cap, len(self._rows) - 1)
+            del self._rows[self.cap :]
+            self.endRemoveRows()
+        return len(new)
+
+
+class RecordFilter(QSortFilterProxyModel):
+    """Free-text and reason filter over a ``RecordLogModel`` (small: a plain proxy is fast)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._needle = ""
+        self._reason = ""
+        self.setSortRole(Qt.ItemDataRole.UserRole)
+
+    def set_text(self, text: str) -> None:
+        self._needle = text.strip().lower()
+        self.invalidate()
+
+    def set_reason(self, reason: str) -> None:
+        self._reason = reason
+        self.invalidate()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
+        model = self.sourceModel()
+        if not isinstance(model, RecordLogModel):
+            return True
+        record = model.record_at(source_row)
+        if self._reason and record.reason != self._reason:
+            return False
+        if not self._needle:
+            return True
+        haystack = f"{record.socket_id} {record.address} {record.nsp} {record.reason} "
+        return self._needle in (haystack + record.user_agent).lower()

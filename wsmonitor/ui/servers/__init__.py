@@ -1,0 +1,1 @@
+"""Servers page: the nodes of the watched cluster, healthy or stale."""

@@ -1,0 +1,1 @@
+"""Sockets page: live sockets, their handshake, and the short-lived connection detector."""

@@ -1,0 +1,80 @@
+"""Short-lived connection detector: sockets gone within N seconds of connecting.
+
+The incident wsmonitor was built for looked exactly like this: WebSockets that open and close at
+once. This view counts them, plots their rate and lists each one with its reason.
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
+
+from wsmonitor.core.series import Reduce
+from wsmonitor.ui.dashboard.legend import format_count
+from wsmonitor.ui.dashboard.plot_feed import aligned_window
+from wsmonitor.ui.dashboard.time_plot import TimeSeriesPlot
+from wsmonitor.ui.disconnects.disconnects_page import make_record_table
+from wsmonitor.ui.disconnects.record_model import RecordFilter, RecordLogModel
+from wsmonitor.ui.monitor_controller import MonitorFrame
+
+WINDOW_S = 600
+BUCKET_S = 10
+
+
+class ShortLivedView(QWidget):
+    """Count, rate plot and list of short-lived connections (development-mode servers)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.summary = QLabel("")
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.plot = TimeSeriesPlot(f"Short-lived connections (per {BUCKET_S} s, last 10 min)")
+        self.plot.view_box.setMouseEnabled(x=False, y=False)
+        self.model = RecordLogModel(cap=2_000)
+        self.proxy = RecordFilter()
+        self.table = make_record_table(self.model, self.proxy)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.plot)
+        splitter.addWidget(self.table)
+        splitter.setSizes([260, 400])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 6, 0, 0)
+        layout.addWidget(self.summary)
+        layout.addWidget(splitter, 1)
+        self._second = -1
+
+    def reset(self) -> None:
+        self.model.clear()
+        self.plot.clear()
+        self.summary.setText("")
+        self._second = -1
+
+    def refresh(self, frame: MonitorFrame) -> None:
+        self.model.sync(frame.session.aggregator.short_lived_log)
+        second = int(frame.now)
+        if second == self._second:
+            return
+        self._second = second
+        stats = frame.snapshot.stats
+        threshold = stats.short_lived_threshold_s
+        last_min, total = stats.short_lived_last_min, stats.totals.short_lived
+        ratio = ""
+        if stats.disconnects_last_min:
+            share = 100.0 * last_min / stats.disconnects_last_min
+            ratio = f" ({share:.0f} % of {format_count(stats.disconnects_last_min)} disconnects)"
+        self.summary.setText(
+            f"<b>{format_count(last_min)}</b> sockets disconnected within {threshold:g} s of"
+            f" connecting in the last minute{ratio} · <b>{format_count(total)}</b> since"
+            " watching. Typical causes: a proxy that drops the WebSocket upgrade, an auth"
+            " middleware that kicks the socket, a client speaking the wrong protocol version."
+        )
+        end = float(math.floor(frame.now))
+        first = end - WINDOW_S
+        x, y = aligned_window(
+            frame.session.aggregator.series.short_lived, first, end, BUCKET_S, Reduce.SUM
+        )
+        self.plot.set_series("short_lived", x, y, label="Short-lived", note=f"{last_min} last min")
+        self.plot.show_range(first, end)
