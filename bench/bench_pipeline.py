@@ -31,8 +31,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import socketio
 
-from wsmonitor.net.admin_client import AdminConnectionConfig, _client_class
+from wsmonitor.net.admin_client import AdminConnectionConfig
 from wsmonitor.net.monitor_session import MonitorSession, SessionConfig
+from wsmonitor.net.sio_client import admin_client_class
 
 NODE_DIR = Path(__file__).resolve().parents[1] / "tests" / "peers" / "node"
 
@@ -117,9 +118,10 @@ async def measure(counter: Any, seconds: float) -> Rate:
 
 async def bare(url: str, seconds: float, inline: bool = False) -> Rate:
     """A client that only counts: stock python-socketio, or (``inline``) the same client class
-    wsmonitor uses (messages handled inline), to isolate the cost of parse + aggregate."""
+    wsmonitor uses (messages handled inline, one reused JSON decoder), to isolate the cost of
+    parse + aggregate."""
     count = 0
-    client_class = _client_class() if inline else socketio.AsyncClient
+    client_class = admin_client_class() if inline else socketio.AsyncClient
     sio = client_class(reconnection=False, handle_sigint=False)
 
     def on_any(event: str, *args: Any) -> None:

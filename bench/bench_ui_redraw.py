@@ -33,8 +33,8 @@ from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import QApplication, QTableView
 
 from wsmonitor.core.admin_events import Handshake, SocketInfo
-from wsmonitor.core.aggregator import SocketChanges, SocketStore
 from wsmonitor.core.profiles import Profile
+from wsmonitor.core.socket_store import SocketChanges, SocketStore
 from wsmonitor.net.monitor_session import MonitorSession
 from wsmonitor.ui.app import build_shell, create_application
 from wsmonitor.ui.dashboard import plots as plots_module

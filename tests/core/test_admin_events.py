@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from wsmonitor.core import admin_events as ae
-from wsmonitor.core.admin_events import (
+from wsmonitor.core import admin_fields as limits
+from wsmonitor.core.admin_parse import (
     PARSERS,
     ParseErrors,
     parse_all_sockets,
@@ -19,8 +20,8 @@ from wsmonitor.core.admin_events import (
     parse_server_stats,
     parse_socket_connected,
     parse_socket_disconnected,
-    parse_timestamp,
 )
+from wsmonitor.core.timestamps import parse_timestamp
 
 T0 = datetime(2026, 11, 29, 18, 2, 6, 123000, tzinfo=UTC).timestamp()
 
@@ -211,7 +212,7 @@ def test_malformed_payloads_are_dropped_and_counted(name: str, args: tuple[Any, 
 
 def test_malformed_payload_logs_a_warning(caplog: pytest.LogCaptureFixture) -> None:
     errors = ParseErrors()
-    with caplog.at_level("WARNING", logger="wsmonitor.core.admin_events"):
+    with caplog.at_level("WARNING", logger="wsmonitor.core.admin_parse"):
         parse_event("server_stats", ("garbage",), errors)
     assert "dropped malformed admin event server_stats" in caplog.text
 
@@ -223,9 +224,9 @@ def test_hostile_sizes_are_capped() -> None:
     huge["id"] = "i" * 1_000_000
     ev = parse_socket_connected((huge, "2026-11-29T18:02:06Z"))
     assert ev is not None
-    assert len(ev.socket.rooms) == ae.MAX_ROOMS
-    assert len(ev.socket.handshake.headers) == ae.MAX_HEADERS
-    assert len(ev.socket.id) == ae.MAX_STR
+    assert len(ev.socket.rooms) == limits.MAX_ROOMS
+    assert len(ev.socket.handshake.headers) == limits.MAX_HEADERS
+    assert len(ev.socket.id) == limits.MAX_STR
     stats = {
         "serverId": "x",
         "clientsCount": 1,
@@ -233,7 +234,7 @@ def test_hostile_sizes_are_capped() -> None:
         * 1_000_000,
     }
     parsed = parse_server_stats((stats,))
-    assert parsed is not None and len(parsed.aggregated_events) == ae.MAX_AGGREGATED
+    assert parsed is not None and len(parsed.aggregated_events) == limits.MAX_AGGREGATED
 
 
 def _garbage(rng: random.Random, depth: int = 0) -> Any:
@@ -284,11 +285,14 @@ def test_random_garbage_never_raises() -> None:
     assert errors.total > 1000
 
 
-def test_fast_init_keeps_dataclass_semantics() -> None:
-    info = ae.SocketInfo("a", "/", rooms=("r",))
+def test_fast_builders_make_the_same_frozen_objects() -> None:
+    info = ae.new_socket_info("a", "/", "", "", {}, ae.Handshake(), ("r",))
+    assert type(info) is ae.SocketInfo
     assert info == ae.SocketInfo(id="a", nsp="/", client_id="", rooms=("r",))
     assert info.handshake == ae.Handshake() and info.data == {}
     with pytest.raises(AttributeError):
         info.id = "b"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        ae.new_socket_info("a")
     with pytest.raises(TypeError):
         ae.SocketInfo("a")  # type: ignore[call-arg]

@@ -7,12 +7,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from tests.core.test_admin_events import node_socket, python_socket
-from wsmonitor.core.aggregator import (
-    OTHER_REASON,
-    Aggregator,
-    AggregatorConfig,
-    ReasonSource,
-)
+from wsmonitor.core.aggregator import Aggregator, AggregatorConfig
+from wsmonitor.core.reasons import OTHER_REASON, ReasonSource
 
 T = 1_795_975_000.0
 DEV = ["EMIT", "JOIN", "LEAVE", "DISCONNECT", "AGGREGATED_EVENTS", "ALL_EVENTS"]

@@ -10,7 +10,8 @@ import pytest
 
 from wsmonitor.core.alert_conditions import MetricsSnapshot
 from wsmonitor.core.alert_rules import AlertRule, AlertRuleError, RuleKind, default_rules
-from wsmonitor.core.alerts import AlertEngine, load_rules, save_rules
+from wsmonitor.core.alert_rules_file import load_rules, save_rules
+from wsmonitor.core.alerts import AlertEngine
 from wsmonitor.core.health import HealthSample
 from wsmonitor.errors import UserError
 

@@ -13,8 +13,10 @@ from typing import Any
 import pytest
 
 from tests.net.test_admin_client_support import WAIT, app_client, node_session, wait_for
-from wsmonitor.core.aggregator import Aggregator, ReasonSource
-from wsmonitor.net.admin_client import AdminClient, AdminConnectionConfig, ConnState
+from wsmonitor.core.aggregator import Aggregator
+from wsmonitor.core.reasons import ReasonSource
+from wsmonitor.net.admin_client import AdminClient, AdminConnectionConfig
+from wsmonitor.net.admin_status import ConnState
 
 
 class RawRecorder:

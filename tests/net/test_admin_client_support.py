@@ -49,7 +49,7 @@ async def app_client(url: str, nsp: str = "/chat", **connect: Any) -> socketio.A
 
 def test_error_texts_are_classified_plainly() -> None:
     """The exact texts aiohttp/engineio produce (seen against real servers) -> kind and words."""
-    from wsmonitor.net.admin_client import ErrorKind, classify_error
+    from wsmonitor.net.admin_status import ErrorKind, classify_error
 
     cases = {
         "Cannot connect to host 127.0.0.1:1 ssl:default [Connect call failed ('127.0.0.1', 1)]": (

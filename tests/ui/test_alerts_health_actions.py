@@ -7,7 +7,7 @@ import socketio
 
 from tests.peers.faults.http_faults import closed_port
 from tests.ui.monitor_support import monitor_shell, profile_for, settle
-from wsmonitor.core.alerts import AlertRule, RuleKind
+from wsmonitor.core.alert_rules import AlertRule, RuleKind
 from wsmonitor.ui.alerts.alerts_page import AlertsPage
 from wsmonitor.ui.dashboard.dashboard_page import DashboardPage
 from wsmonitor.ui.sockets.sockets_page import SocketsPage

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from wsmonitor.core.admin_events import Handshake, SocketInfo
-from wsmonitor.core.aggregator import SocketChanges, SocketStore
+from wsmonitor.core.socket_store import SocketChanges, SocketStore
 from wsmonitor.ui.sockets.socket_model import COLUMNS, SocketTableModel
 
 

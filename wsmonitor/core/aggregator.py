@@ -1,67 +1,55 @@
-"""Turns parsed admin events into what the dashboard and the recorder show.
+"""Turns admin events into what the dashboard and the recorder show: the orchestrator.
 
-One ``Aggregator`` per watched server (or cluster). It owns the live series (``SeriesSet``), the
-socket store (``SocketStore``, fed incrementally to a table model), the cluster state, the
-disconnect log and the short-lived detector. ``feed_raw(name, args)`` is the single entry point
-from the network; the GUI reads ``snapshot()`` and the series on a timer, never per message.
-
-This file is longer than the house limit because the brief assigns the socket store to it; it
-splits cleanly at ``SocketStore`` if the lead allows a new module.
+One ``Aggregator`` per watched server (or cluster). ``feed_raw(name, args)`` is the single entry
+point from the network: parse (``admin_parse``), then hand the typed event to the part that owns
+it: ``StatsApplier`` (``server_stats``: cluster state, Engine.IO counters and reasons, client
+gauges) or ``SocketActivity`` (socket events: the ``SocketStore``, socket counts and reasons,
+the ``DisconnectLog`` with its short-lived detector). ``SeriesSet`` holds every live series. The
+GUI reads ``snapshot()`` and the series on a timer, never per message.
 """
 
 from __future__ import annotations
 
 import gc
 import time
-from collections import OrderedDict, deque
-from collections.abc import Iterable, Iterator, Mapping
+from collections import deque
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from enum import StrEnum
-from typing import Any, NamedTuple
+from dataclasses import dataclass
+from typing import Any
 
 from wsmonitor.core.admin_events import (
-    PARSERS,
     AllSockets,
     Config,
     EventReceived,
     EventSent,
-    ParseErrors,
     RoomJoined,
     RoomLeft,
     ServerStats,
     Session,
     SocketConnected,
     SocketDisconnected,
-    SocketInfo,
     SocketUpdated,
-    fast_init,
 )
-from wsmonitor.core.cluster_state import ClusterState, ClusterTotals, ServerRow
+from wsmonitor.core.admin_parse import PARSERS, ParseErrors
+from wsmonitor.core.aggregator_snapshot import AggregatorSnapshot, Gap, Totals
+from wsmonitor.core.cluster_state import ClusterState
+from wsmonitor.core.disconnect_log import DisconnectLog, DisconnectRecord
+from wsmonitor.core.reasons import REASON_SOURCE_LABELS, ReasonCounts, ReasonSource
 from wsmonitor.core.series import DAY_SECONDS, TimeSeries
+from wsmonitor.core.series_set import SOCKET_COUNTERS, SecondWriter, SeriesSet
+from wsmonitor.core.socket_activity import SocketActivity
+from wsmonitor.core.socket_store import SocketStore
+from wsmonitor.core.stats_applier import StatsApplier
 
-OTHER_REASON = "(other)"
-
-
-class ReasonSource(StrEnum):
-    """Where a disconnect reason count comes from."""
-
-    ENGINE = "engine"  # aggregatedEvents rawDisconnection.subType (Node servers)
-    SOCKET = "socket"  # socket_disconnected (development mode, both dialects)
-    NONE = "none"  # the server gives no reasons (production mode, python-socketio)
-    UNKNOWN = "unknown"  # nothing seen yet to decide
-
-
-REASON_SOURCE_LABELS: Mapping[ReasonSource, str] = {
-    ReasonSource.ENGINE: "Engine.IO close reasons (rawDisconnection.subType)",
-    ReasonSource.SOCKET: "Socket.IO disconnect reasons (socket_disconnected)",
-    ReasonSource.NONE: "no reasons available (production mode)",
-    ReasonSource.UNKNOWN: "no disconnect reasons seen yet",
-}
+# The GUI imports these from here; their homes are socket_store, reasons and disconnect_log.
+__all__ = ["Aggregator", "AggregatorConfig"]
 
 
 @dataclass(frozen=True, slots=True)
 class AggregatorConfig:
+    """Thresholds and caps of one aggregator."""
+
     short_lived_s: float = 5.0
     admin_namespace: str = "/admin"
     stale_after_s: float = 10.0
@@ -73,405 +61,12 @@ class AggregatorConfig:
     max_server_series: int = 64
 
 
-# --------------------------------------------------------------------------- socket store
-
-
-@fast_init
-@dataclass(frozen=True, slots=True)
-class SocketRow:
-    """One row of the sockets table; ``info`` has the full handshake for the detail panel."""
-
-    info: SocketInfo
-    connected_at: float | None  # epoch s (server clock)
-    # filled on first use: building it per connect would tax the hottest path
-    _key: str | None = field(default=None, repr=False, compare=False)
-
-    @property
-    def search_key(self) -> str:
-        """Lower-case haystack (id, namespace, transport, address, user agent, rooms)."""
-        key = self._key
-        if key is None:
-            key = _search_key(self.info)
-            _set_key(self, key)  # cached in the frozen row: it depends only on ``info``
-        return key
-
-    # columns as properties: few fields keep a 100k-socket load (and each connect) cheap
-    @property
-    def id(self) -> str:
-        return self.info.id
-
-    @property
-    def nsp(self) -> str:
-        return self.info.nsp
-
-    @property
-    def transport(self) -> str:
-        return self.info.transport
-
-    @property
-    def address(self) -> str:
-        return self.info.handshake.address
-
-    @property
-    def user_agent(self) -> str:
-        return self.info.handshake.headers.get("user-agent", "")
-
-    @property
-    def rooms(self) -> tuple[str, ...]:
-        return self.info.rooms
-
-    @property
-    def client_id(self) -> str:
-        return self.info.client_id
-
-
-_set_key = SocketRow.__dict__["_key"].__set__
-
-
-def _search_key(info: SocketInfo) -> str:
-    """Lower-case haystack of the columns ``filter()`` searches."""
-    hs = info.handshake
-    ua = hs.headers.get("user-agent", "")
-    return "\t".join((info.id, info.nsp, info.transport, hs.address, ua, *info.rooms)).lower()
-
-
-@dataclass(frozen=True, slots=True)
-class SocketChanges:
-    """What changed since the previous ``SocketFeed.drain()``.
-
-    Apply in this order: ``reset`` (if not None: the full current list, ignore the rest), then
-    ``removed`` (ids), ``inserted`` (append), ``updated`` (replace by id).
-    """
-
-    reset: tuple[SocketRow, ...] | None = None
-    removed: tuple[str, ...] = ()
-    inserted: tuple[SocketRow, ...] = ()
-    updated: tuple[SocketRow, ...] = ()
-
-    @property
-    def empty(self) -> bool:
-        return self.reset is None and not (self.removed or self.inserted or self.updated)
-
-
-_INS, _UPD, _DEL = 1, 2, 3
-
-
-class SocketFeed:
-    """One consumer's pending changes, coalesced per socket id (bounded; overflow → reset)."""
-
-    def __init__(self, store: SocketStore, limit: int) -> None:
-        self._store = store
-        self._limit = limit
-        self._pending: OrderedDict[str, int] = OrderedDict()
-        self._reset = True  # a new consumer starts from the full list
-
-    def _note(self, sid: str, kind: int) -> None:
-        if self._reset:
-            return
-        before = self._pending.get(sid)
-        if before is None:
-            self._pending[sid] = kind
-        elif kind == _DEL:
-            if before == _INS:
-                del self._pending[sid]  # born and gone between two drains: nothing to show
-            else:
-                self._pending[sid] = _DEL
-        elif before == _DEL:
-            self._pending[sid] = _UPD  # removed then back (same id): the row stays, changed
-        # _INS/_UPD followed by _UPD: stays as it was
-        if len(self._pending) > self._limit:
-            self._pending.clear()
-            self._reset = True
-
-    def drain(self) -> SocketChanges:
-        store = self._store
-        if self._reset:
-            self._reset = False
-            self._pending.clear()
-            return SocketChanges(reset=tuple(store.rows()))
-        removed, inserted, updated = [], [], []
-        for sid, kind in self._pending.items():
-            if kind == _DEL:
-                removed.append(sid)
-            else:
-                row = store.get(sid)
-                if row is not None:
-                    (inserted if kind == _INS else updated).append(row)
-        self._pending.clear()
-        return SocketChanges(None, tuple(removed), tuple(inserted), tuple(updated))
-
-
-class SocketStore:
-    """Live sockets by id, in arrival order, with per-consumer change feeds."""
-
-    def __init__(self, max_sockets: int = 250_000) -> None:
-        self.max_sockets = max_sockets
-        self.overflow = 0  # sockets not stored because the store was full
-        self._rows: dict[str, SocketRow] = {}
-        self._feeds: list[SocketFeed] = []
-
-    def open_feed(self) -> SocketFeed:
-        feed = SocketFeed(self, limit=2 * self.max_sockets)
-        self._feeds.append(feed)
-        return feed
-
-    def close_feed(self, feed: SocketFeed) -> None:
-        if feed in self._feeds:
-            self._feeds.remove(feed)
-
-    def _note(self, sid: str, kind: int) -> None:
-        for feed in self._feeds:
-            feed._note(sid, kind)
-
-    def __len__(self) -> int:
-        return len(self._rows)
-
-    def __contains__(self, sid: object) -> bool:
-        return sid in self._rows
-
-    def get(self, sid: str) -> SocketRow | None:
-        return self._rows.get(sid)
-
-    def rows(self) -> list[SocketRow]:
-        return list(self._rows.values())
-
-    def replace_all(self, sockets: Iterable[SocketInfo]) -> None:
-        """The server's full list (``all_sockets``); every feed gets a reset."""
-        rows: dict[str, SocketRow] = {}
-        for info in sockets:
-            if len(rows) >= self.max_sockets:
-                self.overflow += 1
-                continue
-            # a bulk load is when the table gets filtered next: build its search keys now
-            rows[info.id] = SocketRow(info, info.handshake.issued, _search_key(info))
-        self._rows = rows
-        for feed in self._feeds:
-            feed._pending.clear()
-            feed._reset = True
-
-    def upsert(self, info: SocketInfo, connected_at: float | None) -> bool:
-        """Insert a new socket (True) or refresh a known one (False, keeps ``connected_at``)."""
-        old = self._rows.get(info.id)
-        if old is None:
-            if len(self._rows) >= self.max_sockets:
-                self.overflow += 1
-                return False
-            self._rows[info.id] = SocketRow(info, connected_at)
-            self._note(info.id, _INS)
-            return True
-        if old.info != info:
-            self._rows[info.id] = SocketRow(info, old.connected_at)
-            self._note(info.id, _UPD)
-        return False
-
-    def update(self, sid: str, **changes: Any) -> None:
-        """Change fields of a known socket's ``SocketInfo`` (transport, data, rooms)."""
-        old = self._rows.get(sid)
-        if old is None:
-            return
-        info = old.info
-        values = {k: getattr(info, k) for k in info.__slots__}
-        values.update(changes)
-        new_info = SocketInfo(**values)
-        if new_info != info:
-            self._rows[sid] = SocketRow(new_info, old.connected_at)
-            self._note(sid, _UPD)
-
-    def remove(self, sid: str) -> SocketRow | None:
-        row = self._rows.pop(sid, None)
-        if row is not None:
-            self._note(sid, _DEL)
-        return row
-
-    def clear(self) -> None:
-        self.replace_all(())
-
-    def filter(
-        self, text: str = "", *, nsp: str | None = None, transport: str | None = None
-    ) -> list[SocketRow]:
-        """Rows whose id/namespace/transport/address/user agent/rooms contain ``text``."""
-        needle = text.strip().lower()
-        rows: Iterable[SocketRow] = self._rows.values()
-        if nsp is not None:
-            rows = [r for r in rows if r.nsp == nsp]
-        if transport is not None:
-            rows = [r for r in rows if r.transport == transport]
-        if not needle:
-            return list(rows)
-        return [r for r in rows if needle in r.search_key]
-
-    def namespaces(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for row in self._rows.values():
-            counts[row.nsp] = counts.get(row.nsp, 0) + 1
-        return counts
-
-
-# --------------------------------------------------------------------------- series and logs
-
-
-class SeriesSet:
-    """Every live series of one aggregator (1 s slots, NaN = no data)."""
-
-    GAUGES = ("clients", "websocket_clients", "polling_clients", "sockets")
-    COUNTERS = (
-        "connections",  # aggregatedEvents rawConnection
-        "disconnections",  # aggregatedEvents rawDisconnection
-        "packets_in",
-        "packets_out",
-        "bytes_in",
-        "bytes_out",
-        "socket_connects",  # socket_connected (development mode; new ids only)
-        "socket_disconnects",  # socket_disconnected, admin namespace excluded
-        "short_lived",
-        "events_received",
-        "events_sent",
-    )
-
-    def __init__(self, config: AggregatorConfig) -> None:
-        self._config = config
-        cap = config.series_capacity
-        self.clients = TimeSeries("clients", cap)
-        self.websocket_clients = TimeSeries("websocket_clients", cap)
-        self.polling_clients = TimeSeries("polling_clients", cap)
-        self.sockets = TimeSeries("sockets", cap)  # rows in the socket store
-        self.connections = TimeSeries("connections", cap)
-        self.disconnections = TimeSeries("disconnections", cap)
-        self.packets_in = TimeSeries("packets_in", cap)
-        self.packets_out = TimeSeries("packets_out", cap)
-        self.bytes_in = TimeSeries("bytes_in", cap)
-        self.bytes_out = TimeSeries("bytes_out", cap)
-        self.socket_connects = TimeSeries("socket_connects", cap)
-        self.socket_disconnects = TimeSeries("socket_disconnects", cap)
-        self.short_lived = TimeSeries("short_lived", cap)
-        self.events_received = TimeSeries("events_received", cap)
-        self.events_sent = TimeSeries("events_sent", cap)
-        self.per_server_clients: dict[str, TimeSeries] = {}
-        self.reasons: dict[ReasonSource, dict[str, TimeSeries]] = {
-            ReasonSource.ENGINE: {},
-            ReasonSource.SOCKET: {},
-        }
-
-    def get(self, name: str) -> TimeSeries:
-        """A fixed series by name (see ``GAUGES`` and ``COUNTERS``)."""
-        if name not in self.GAUGES and name not in self.COUNTERS:
-            raise KeyError(name)
-        series: TimeSeries = getattr(self, name)
-        return series
-
-    def server_clients(self, server_id: str) -> TimeSeries | None:
-        series = self.per_server_clients.get(server_id)
-        if series is None and len(self.per_server_clients) < self._config.max_server_series:
-            series = TimeSeries(f"clients:{server_id}", self._config.series_capacity)
-            self.per_server_clients[server_id] = series
-        return series
-
-    def counters(self) -> list[TimeSeries]:
-        return [getattr(self, n) for n in self.COUNTERS]
-
-    def all(self) -> list[TimeSeries]:
-        out = [getattr(self, n) for n in self.GAUGES + self.COUNTERS]
-        out += self.per_server_clients.values()
-        for by_reason in self.reasons.values():
-            out += by_reason.values()
-        return out
-
-    @property
-    def nbytes(self) -> int:
-        return sum(s.nbytes for s in self.all())
-
-
-class DisconnectRecord(NamedTuple):
-    """One row of the disconnect log (also used for the short-lived list).
-
-    A NamedTuple, not a dataclass: one is built per disconnect, on the hottest path."""
-
-    t: float  # epoch s (server clock)
-    nsp: str
-    socket_id: str
-    address: str
-    user_agent: str
-    lifetime: float | None  # s; None when the connect time is unknown
-    reason: str
-    short_lived: bool
-
-
-@dataclass(frozen=True, slots=True)
-class Gap:
-    """A period without admin data (monitor disconnected); ``end`` None while it lasts."""
-
-    start: float
-    end: float | None
-    reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class Totals:
-    """Sums since the aggregator started."""
-
-    connections: int = 0
-    disconnections: int = 0
-    packets_in: int = 0
-    packets_out: int = 0
-    bytes_in: int = 0
-    bytes_out: int = 0
-    engine_reasons: Mapping[str, int] = field(default_factory=dict)
-    socket_reasons: Mapping[str, int] = field(default_factory=dict)
-    socket_connects: int = 0
-    socket_disconnects: int = 0
-    short_lived: int = 0
-    events_received: int = 0
-    events_sent: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class AggregatorSnapshot:
-    """Everything scalar the dashboard shows, taken at ``t``. Series are read separately."""
-
-    t: float
-    admin_connected: bool
-    dialect: str  # "node", "python" or "unknown"
-    features: frozenset[str]
-    totals: Totals
-    cluster: ClusterTotals
-    servers: tuple[ServerRow, ...]
-    reason_source: ReasonSource
-    reason_source_label: str
-    reasons: Mapping[str, int]  # totals from ``reason_source`` ({} for NONE/UNKNOWN)
-    sockets: int
-    socket_overflow: int
-    short_lived_threshold_s: float
-    short_lived_last_min: int
-    disconnects_last_min: int
-    reasons_last_min: Mapping[str, int]
-    parse_errors: int
-    last_parse_error: str
-    events_total: int
-    gaps: tuple[Gap, ...]
-
-
-# --------------------------------------------------------------------------- aggregator
-
-_AGG_TYPES = {
-    "rawConnection": "connections",
-    "rawDisconnection": "disconnections",
-    "packetsIn": "packets_in",
-    "packetsOut": "packets_out",
-    "bytesIn": "bytes_in",
-    "bytesOut": "bytes_out",
-}
-_ENGINE_COUNTERS = tuple(_AGG_TYPES.values())
-_SOCKET_COUNTERS = (
-    "socket_connects",
-    "socket_disconnects",
-    "short_lived",
-    "events_received",
-    "events_sent",
-)
+_TIMED_SOCKET_EVENTS = frozenset(("socket_connected", "socket_disconnected"))
 
 
 @contextmanager
 def _no_gc() -> Iterator[None]:
+    """100k sockets at once: generational GC passes would double the load time."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -481,55 +76,69 @@ def _no_gc() -> Iterator[None]:
             gc.enable()
 
 
+def _parse_all_sockets(args: tuple[Any, ...], errors: ParseErrors | None = None) -> Any:
+    with _no_gc():
+        return PARSERS["all_sockets"](args, errors)
+
+
 class Aggregator:
     """Parsed admin events in, dashboard figures out. Not thread-safe: one asyncio loop."""
 
     def __init__(self, config: AggregatorConfig | None = None) -> None:
-        self.config = config or AggregatorConfig()
-        cfg = self.config
+        self.config = cfg = config or AggregatorConfig()
         self.errors = ParseErrors()
-        self.series = SeriesSet(cfg)
+        self.series = SeriesSet(cfg.series_capacity, cfg.max_server_series)
         self.sockets = SocketStore(cfg.max_sockets)
         self.cluster = ClusterState(cfg.stale_after_s)
-        self.disconnect_log: deque[DisconnectRecord] = deque(maxlen=cfg.disconnect_log_size)
-        self.short_lived_log: deque[DisconnectRecord] = deque(maxlen=cfg.short_lived_log_size)
+        self.disconnects = DisconnectLog(
+            cfg.disconnect_log_size, cfg.short_lived_log_size, cfg.short_lived_s
+        )
+        self.disconnect_log = self.disconnects.records
+        self.short_lived_log = self.disconnects.short_lived
+        by_source = self.series.reasons
+        limits = {"max_reasons": cfg.max_reasons, "capacity": cfg.series_capacity}
+        self.engine_reasons = ReasonCounts(
+            ReasonSource.ENGINE, by_source[ReasonSource.ENGINE], **limits
+        )
+        self.socket_reasons = ReasonCounts(
+            ReasonSource.SOCKET, by_source[ReasonSource.SOCKET], **limits
+        )
+        self.stats = StatsApplier(
+            self.series, self.cluster, self.engine_reasons, stale_after_s=cfg.stale_after_s
+        )
         self.features: frozenset[str] = frozenset()
         self.session_id: str | None = None
-        self.dialect = "unknown"
         self.admin_connected = False
         self.events_total = 0
         self.unknown_events = 0
         self.last_event_at: float | None = None
-        self._admin_since = 0.0
         self._gaps: deque[Gap] = deque(maxlen=1000)
-        self._counts = dict.fromkeys(_ENGINE_COUNTERS + _SOCKET_COUNTERS, 0)
-        self._reasons: dict[ReasonSource, dict[str, int]] = {
-            ReasonSource.ENGINE: {},
-            ReasonSource.SOCKET: {},
-        }
-        self._socket_reason_counts = self._reasons[ReasonSource.SOCKET]
-        self._raw_disc_without_subtype = False
-        self._covered: dict[str, int] = {}  # server id -> last second its stats covered
-        self._gauge_last: dict[str, tuple[int, float]] = {}  # series name -> (second, value)
-        self._removed: OrderedDict[str, None] = OrderedDict()  # recently gone ids
-        self._socket_reasons: dict[str, tuple[str, TimeSeries]] = {}  # raw reason -> key, series
-        # per-second counts of the hot socket-level series, written once per second: numpy
-        # scalar writes per event would cost more than parsing the event
-        self._pending_sec = 0
-        self._pending: dict[TimeSeries, float] = {}
-        self._apply = {
-            Session: self._on_session,
-            Config: self._on_config,
-            ServerStats: self._on_server_stats,
-            AllSockets: self._on_all_sockets,
-            SocketConnected: self._on_socket_connected,
-            SocketUpdated: self._on_socket_updated,
-            SocketDisconnected: self._on_socket_disconnected,
-            RoomJoined: self._on_room_joined,
-            RoomLeft: self._on_room_left,
-            EventReceived: self._on_event_received,
-            EventSent: self._on_event_sent,
-        }
+        self.activity = activity = SocketActivity(
+            self.sockets,
+            self.disconnects,
+            self.socket_reasons,
+            admin_namespace=cfg.admin_namespace,
+            coverage=self.stats.covered_until,
+        )
+        self._writer = SecondWriter()
+        self._writer.track(activity.counts, {n: getattr(self.series, n) for n in SOCKET_COUNTERS})
+        self._writer.track(self.socket_reasons.totals, self.socket_reasons.series)
+        table: tuple[tuple[str, type, Callable[[Any, float], None]], ...] = (
+            ("session", Session, self._on_session),
+            ("config", Config, self._on_config),
+            ("server_stats", ServerStats, self._on_server_stats),
+            ("all_sockets", AllSockets, self._on_all_sockets),
+            ("socket_connected", SocketConnected, activity.on_connected),
+            ("socket_updated", SocketUpdated, activity.on_updated),
+            ("socket_disconnected", SocketDisconnected, activity.on_disconnected),
+            ("room_joined", RoomJoined, activity.on_room_joined),
+            ("room_left", RoomLeft, activity.on_room_left),
+            ("event_received", EventReceived, activity.on_event_received),
+            ("event_sent", EventSent, activity.on_event_sent),
+        )
+        self._by_type = {cls: handler for _, cls, handler in table}
+        self._by_name = {name: (PARSERS[name], handler) for name, _, handler in table}
+        self._by_name["all_sockets"] = (_parse_all_sockets, self._on_all_sockets)
 
     # ------------------------------------------------------------------ input
 
@@ -538,40 +147,42 @@ class Aggregator:
         now = time.time() if now is None else now
         self.events_total += 1
         self.last_event_at = now
-        parser = PARSERS.get(name)
-        if parser is None:
+        entry = self._by_name.get(name)
+        if entry is None:
             self.unknown_events += 1
             return None
-        if name == "all_sockets":
-            with _no_gc():  # 100k sockets: generational GC passes would double the load time
-                event = parser(args, self.errors)
-        else:
-            event = parser(args, self.errors)
+        event = entry[0](args, self.errors)
         if event is None:
             return None
-        if self.dialect == "unknown" and name in ("socket_connected", "socket_disconnected"):
+        if self.activity.dialect == "unknown" and name in _TIMED_SOCKET_EVENTS:
             self._detect_dialect(args[-1])
-        self._apply[type(event)](event, now)
+        second = int(now)
+        if second != self._writer.second:
+            self._writer.advance(second)
+        entry[1](event, now)
         return event
 
     def apply(self, event: object, now: float | None = None) -> None:
         """Apply an already parsed event (tests, replays)."""
-        handler = self._apply.get(type(event))
+        handler = self._by_type.get(type(event))
         if handler is not None:
-            handler(event, time.time() if now is None else now)
+            now = time.time() if now is None else now
+            if int(now) != self._writer.second:
+                self._writer.advance(int(now))
+            handler(event, now)
 
     def _detect_dialect(self, stamp: Any) -> None:
         if isinstance(stamp, str):
             if stamp.endswith("Z"):
-                self.dialect = "node"  # JSON of a JS Date
+                self._set_dialect("node")  # JSON of a JS Date
             elif stamp.endswith("+00:00"):
-                self.dialect = "python"  # datetime.isoformat()
+                self._set_dialect("python")  # datetime.isoformat()
 
     def on_admin_connected(self, now: float | None = None) -> None:
         """The admin channel is (re)connected: close the open gap."""
         now = time.time() if now is None else now
         self.admin_connected = True
-        self._admin_since = now
+        self.activity.admin_since = now
         if self._gaps and self._gaps[-1].end is None:
             gap = self._gaps.pop()
             self._gaps.append(Gap(gap.start, now, gap.reason))
@@ -583,209 +194,61 @@ class Aggregator:
 
         Nothing is filled across it, so the plots show a hole."""
         now = time.time() if now is None else now
-        self._flush_pending()
+        self._writer.flush()
         if gap and (self.admin_connected or not self._gaps or self._gaps[-1].end is not None):
             self._gaps.append(Gap(now, None, reason))
         self.admin_connected = False
-        self._covered.clear()
-        self._gauge_last.clear()
+        self.stats.forget_coverage()
+
+    def flush(self) -> None:
+        """Write the current second's pending counts into the series (``snapshot()`` does it)."""
+        self._writer.flush()
 
     # ------------------------------------------------------------------ handlers
 
     def _on_session(self, ev: Session, now: float) -> None:
         self.session_id = ev.session_id
-        self.dialect = "node"  # only admin-ui sends a session id
+        self._set_dialect("node")  # only admin-ui sends a session id
 
     def _on_config(self, ev: Config, now: float) -> None:
         self.features = ev.supported_features
 
     def _on_server_stats(self, ev: ServerStats, now: float) -> None:
-        self.cluster.update(ev, now)
-        series = self.series
-        sec = int(now)
-        last = self._covered.get(ev.server_id)
-        start = sec if last is None else last + 1
-        # the seconds this message covers had no event unless it says so: zero, not a gap
-        for name in _ENGINE_COUNTERS:
-            getattr(series, name).fill(start, sec, 0.0)
-        for by_reason in series.reasons[ReasonSource.ENGINE].values():
-            by_reason.fill(start, sec, 0.0)
-        if "ALL_EVENTS" in self.features:
-            self._flush_pending()
-            for name in _SOCKET_COUNTERS:
-                getattr(series, name).fill(start, sec, 0.0)
-            for by_reason in series.reasons[ReasonSource.SOCKET].values():
-                by_reason.fill(start, sec, 0.0)
-        self._covered[ev.server_id] = sec
-        counts = self._counts
-        for agg in ev.aggregated_events:
-            name = _AGG_TYPES.get(agg.type)
-            if name is None:
-                continue
-            t = min(agg.timestamp, now)
-            getattr(series, name).add(t, agg.count)
-            if agg.type == "rawDisconnection":
-                # admin-ui always names the Engine.IO close reason; python-socketio never does
-                if agg.sub_type is None:
-                    self._raw_disc_without_subtype = True
-                    if self.dialect == "unknown":
-                        self.dialect = "python"
-                else:
-                    if self.dialect == "unknown":
-                        self.dialect = "node"
-                    key, by_reason = self._reason_series(ReasonSource.ENGINE, agg.sub_type, t)
-                    by_reason.add(t, agg.count)
-                    self._reasons[ReasonSource.ENGINE][key] += agg.count
-            counts[name] += agg.count
-        server_series = series.server_clients(ev.server_id)
-        if server_series is not None:
-            self._gauge(server_series, sec, ev.clients_count)
-        totals = self.cluster.totals(now)
-        self._gauge(series.clients, sec, totals.clients)
-        self._gauge(series.polling_clients, sec, totals.polling_clients)
-        self._gauge(series.websocket_clients, sec, totals.websocket_clients)
-        if "ALL_EVENTS" in self.features:
-            self._gauge(series.sockets, sec, len(self.sockets))
-
-    def _gauge(self, series: TimeSeries, sec: int, value: float) -> None:
-        """Set a gauge, holding the previous value over the seconds since (stats come every 2 s)."""
-        last = self._gauge_last.get(series.name)
-        if last is not None and 0 < sec - last[0] <= self.config.stale_after_s:
-            series.fill(last[0] + 1, sec - 1, last[1], only_missing=False)
-        series.set(sec, value)
-        self._gauge_last[series.name] = (sec, value)
-
-    def _reason_series(self, source: ReasonSource, reason: str, t: float) -> tuple[str, TimeSeries]:
-        """The (possibly folded) reason key and its series, created on first use."""
-        totals = self._reasons[source]
-        if reason not in totals:
-            if len(totals) >= self.config.max_reasons:
-                reason = OTHER_REASON
-            totals.setdefault(reason, 0)
-        by_reason = self.series.reasons[source]
-        series = by_reason.get(reason)
-        if series is None:
-            series = by_reason[reason] = TimeSeries(
-                f"reason:{source.value}:{reason}", self.config.series_capacity
-            )
-            covered = max(self._covered.values(), default=None)
-            if covered is not None:  # zero over what the other series cover, from now on
-                series.fill(int(t), covered, 0.0)
-        return reason, series
+        every_event = "ALL_EVENTS" in self.features
+        also_zero: list[TimeSeries] = []
+        if every_event:  # the message's seconds had no socket event unless we counted one
+            self._writer.flush()
+            also_zero = [getattr(self.series, n) for n in SOCKET_COUNTERS]
+            also_zero += self.socket_reasons.series.values()
+        dialect = self.stats.apply(ev, now, also_zero)
+        if dialect is not None and self.dialect == "unknown":
+            self._set_dialect(dialect)
+        if every_event:
+            self.stats.gauge(self.series.sockets, int(now), len(self.sockets))
 
     def _on_all_sockets(self, ev: AllSockets, now: float) -> None:
         if ev.dropped:
             self.errors.record("all_sockets", f"{ev.dropped} malformed socket(s)", ev.dropped)
         with _no_gc():
-            self.sockets.replace_all(ev.sockets)
+            self.activity.on_all_sockets(ev, now)
 
-    def _on_socket_connected(self, ev: SocketConnected, now: float) -> None:
-        info = ev.socket
-        if info.id in self._removed:
-            return  # a late refresh (python re-sends live sockets on ping) of a gone socket
-        issued = info.handshake.issued
-        # python stamps issued with the namespace connect time and re-sends socket_connected as
-        # a refresh; Node's issued is the Engine.IO handshake, its event time is the connect
-        connected_at = issued if self.dialect == "python" and issued else ev.timestamp
-        is_new = self.sockets.upsert(info, connected_at)
-        if is_new and info.nsp != self.config.admin_namespace:
-            if self.dialect == "python" and connected_at < self._admin_since - 5.0:
-                return  # an old socket we only now hear about: not a new connection
-            self._counts["socket_connects"] += 1
-            self._bump(self.series.socket_connects, now)
+    @property
+    def dialect(self) -> str:
+        """``"node"``, ``"python"`` or ``"unknown"`` (kept by ``activity``, which needs it)."""
+        return self.activity.dialect
 
-    def _on_socket_updated(self, ev: SocketUpdated, now: float) -> None:
-        changes: dict[str, Any] = {}
-        if ev.transport is not None:
-            changes["transport"] = ev.transport
-        if ev.data is not None:
-            changes["data"] = ev.data
-        if changes:
-            self.sockets.update(ev.id, **changes)
-
-    def _on_room_joined(self, ev: RoomJoined, now: float) -> None:
-        row = self.sockets.get(ev.id)
-        if row is not None and ev.room not in row.rooms:
-            self.sockets.update(ev.id, rooms=(*row.rooms, ev.room))
-
-    def _on_room_left(self, ev: RoomLeft, now: float) -> None:
-        row = self.sockets.get(ev.id)
-        if row is not None and ev.room in row.rooms:
-            self.sockets.update(ev.id, rooms=tuple(r for r in row.rooms if r != ev.room))
-
-    def _on_socket_disconnected(self, ev: SocketDisconnected, now: float) -> None:
-        row = self.sockets.remove(ev.id)
-        if self.dialect != "node":  # only python re-sends socket_connected (late refreshes)
-            self._removed[ev.id] = None
-            if len(self._removed) > 10_000:
-                self._removed.popitem(last=False)
-        if ev.nsp == self.config.admin_namespace:
-            return  # the monitors themselves
-        lifetime = None
-        if row is not None and row.connected_at is not None:
-            span = ev.timestamp - row.connected_at
-            # clocks that disagree (issued vs event time) give an unknown lifetime, not a short one
-            lifetime = None if span < -1.0 else max(0.0, span)
-        short = lifetime is not None and lifetime < self.config.short_lived_s
-        self._counts["socket_disconnects"] += 1
-        self._bump(self.series.socket_disconnects, now)
-        cached = self._socket_reasons.get(ev.reason)
-        if cached is None:
-            cached = self._socket_reasons[ev.reason] = self._reason_series(
-                ReasonSource.SOCKET, ev.reason, now
-            )
-        self._bump(cached[1], now)
-        self._socket_reason_counts[cached[0]] += 1  # not via the enum key: Enum hashes in Python
-        if row is None:
-            address = user_agent = ""
-        else:
-            handshake = row.info.handshake
-            address, user_agent = handshake.address, handshake.headers.get("user-agent", "")
-        record = DisconnectRecord(
-            ev.timestamp, ev.nsp, ev.id, address, user_agent, lifetime, ev.reason, short
-        )
-        self.disconnect_log.append(record)
-        if short:
-            self._counts["short_lived"] += 1
-            self._bump(self.series.short_lived, now)
-            self.short_lived_log.append(record)
-
-    def _on_event_received(self, ev: EventReceived, now: float) -> None:
-        self._counts["events_received"] += 1
-        self._bump(self.series.events_received, now)
-
-    def _on_event_sent(self, ev: EventSent, now: float) -> None:
-        self._counts["events_sent"] += 1
-        self._bump(self.series.events_sent, now)
-
-    def _bump(self, series: TimeSeries, now: float, amount: float = 1.0) -> None:
-        sec = int(now)
-        if sec != self._pending_sec:
-            self._flush_pending()
-            self._pending_sec = sec
-        pending = self._pending
-        pending[series] = pending.get(series, 0.0) + amount
-
-    def flush(self) -> None:
-        """Write the current second's pending counts into the series (``snapshot()`` does it)."""
-        self._flush_pending()
-
-    def _flush_pending(self) -> None:
-        if self._pending:
-            sec = self._pending_sec
-            for series, amount in self._pending.items():
-                series.add(sec, amount)
-            self._pending = {}
+    def _set_dialect(self, dialect: str) -> None:
+        self.activity.dialect = dialect
 
     # ------------------------------------------------------------------ output
 
     def reason_source(self) -> ReasonSource:
         """Which reasons to show: Engine.IO subType where the server sends it, else socket level."""
-        if self._reasons[ReasonSource.ENGINE] or self.dialect == "node":
+        if self.engine_reasons.seen or self.dialect == "node":
             return ReasonSource.ENGINE
-        if "ALL_EVENTS" in self.features or self._reasons[ReasonSource.SOCKET]:
+        if "ALL_EVENTS" in self.features or self.socket_reasons.seen:
             return ReasonSource.SOCKET
-        if self.features or self._raw_disc_without_subtype:
+        if self.features or self.stats.raw_disconnect_without_subtype:
             return ReasonSource.NONE
         return ReasonSource.UNKNOWN
 
@@ -795,22 +258,14 @@ class Aggregator:
         return dict(self.series.reasons.get(source, {}))
 
     def totals(self) -> Totals:
-        self._flush_pending()
-        c = self._counts
+        """Sums since the aggregator started."""
+        self._writer.flush()
+        engine, sockets = self.stats.counts, self.activity.counts
         return Totals(
-            connections=c["connections"],
-            disconnections=c["disconnections"],
-            packets_in=c["packets_in"],
-            packets_out=c["packets_out"],
-            bytes_in=c["bytes_in"],
-            bytes_out=c["bytes_out"],
-            engine_reasons={k: v for k, v in self._reasons[ReasonSource.ENGINE].items() if v},
-            socket_reasons={k: v for k, v in self._reasons[ReasonSource.SOCKET].items() if v},
-            socket_connects=c["socket_connects"],
-            socket_disconnects=c["socket_disconnects"],
-            short_lived=c["short_lived"],
-            events_received=c["events_received"],
-            events_sent=c["events_sent"],
+            **engine,
+            **sockets,
+            engine_reasons=self.engine_reasons.nonzero(),
+            socket_reasons=self.socket_reasons.nonzero(),
         )
 
     def gaps(self) -> tuple[Gap, ...]:
@@ -859,15 +314,4 @@ class Aggregator:
         self, text: str = "", *, nsp: str | None = None, reason: str | None = None
     ) -> list[DisconnectRecord]:
         """The disconnect log (oldest first) filtered by namespace, reason and free text."""
-        needle = text.strip().lower()
-        out = []
-        for rec in self.disconnect_log:
-            if nsp is not None and rec.nsp != nsp:
-                continue
-            if reason is not None and rec.reason != reason:
-                continue
-            haystack = f"{rec.socket_id} {rec.address} {rec.reason} {rec.nsp} {rec.user_agent}"
-            if needle and needle not in haystack.lower():
-                continue
-            out.append(rec)
-        return out
+        return self.disconnects.filter(text, nsp=nsp, reason=reason)

@@ -111,6 +111,9 @@ class Evidence:
 
 def decide(evidence: Evidence) -> Verdict:
     """The verdict for ``evidence``: the first matching rule, else ``ok``."""
+    # Imported here, not at module level: verdict_rules, verdict_http, verdict_close and hints
+    # all import Evidence and Verdict from this module, so a top-level import is a cycle that
+    # breaks whenever one of them is imported first. After the first call it is a dict lookup.
     from wsmonitor.core.verdict_rules import RULES, ok_verdict
 
     for rule in RULES:

@@ -11,18 +11,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import logging
 import random
 import ssl
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from enum import StrEnum
 from typing import Any
 
 from wsmonitor.core.secrets import register_secret
 from wsmonitor.errors import UserError
+from wsmonitor.net.admin_status import ConnectionStatus, ConnState, ErrorKind, classify_error
+from wsmonitor.net.sio_client import admin_client_class, http_session_factory
 
 log = logging.getLogger(__name__)
 
@@ -30,31 +30,6 @@ log = logging.getLogger(__name__)
 # say what matters, so only its errors reach the log
 _SIO_LOG = logging.getLogger("wsmonitor.net.sio")
 _SIO_LOG.setLevel(logging.ERROR)
-
-AUTH_MESSAGES = ("invalid credentials", "authentication failed")  # Node, python-socketio
-
-
-class ConnState(StrEnum):
-    IDLE = "idle"
-    CONNECTING = "connecting"
-    CONNECTED = "connected"
-    RETRYING = "retrying"  # waiting for the next attempt (backoff)
-    FAILED = "failed"  # will not retry by itself (credentials, namespace, configuration)
-    STOPPED = "stopped"
-
-
-class ErrorKind(StrEnum):
-    AUTH = "auth"
-    NAMESPACE = "namespace"
-    REFUSED = "refused"
-    DNS = "dns"
-    TLS = "tls"
-    TIMEOUT = "timeout"
-    HTTP = "http"
-    NOT_SOCKETIO = "not_socketio"
-    LOST = "lost"
-    CONFIG = "config"
-    OTHER = "other"
 
 
 _NO_RETRY = frozenset({ErrorKind.AUTH, ErrorKind.NAMESPACE, ErrorKind.CONFIG})
@@ -80,91 +55,8 @@ class AdminConnectionConfig:
     backoff_max: float = 15.0
 
 
-@dataclass(frozen=True, slots=True)
-class ConnectionStatus:
-    """What the admin channel is doing, in words a user understands."""
-
-    state: ConnState
-    message: str = ""
-    error_kind: ErrorKind | None = None
-    since: float = 0.0
-    attempt: int = 0
-    next_retry_at: float | None = None
-    connected_since: float | None = None
-
-
 class OperationNotSupported(UserError):
     """The server's ``config`` does not allow this operation (read-only or production mode)."""
-
-
-def classify_error(message: str, elapsed: float, request_timeout: float) -> tuple[ErrorKind, str]:
-    """Turn a python-socketio/engineio/aiohttp error text into a kind and a plain message."""
-    text = message or ""
-    low = text.lower()
-    if any(m in low for m in AUTH_MESSAGES):
-        return ErrorKind.AUTH, "invalid credentials: the server refused the admin username/password"
-    # aiohttp names every connection "ssl:default"/"ssl:True": match the SSL error markers only
-    if any(m in low for m in ("certificate", "[ssl", "sslerror", "ssl handshake", "tlsv")):
-        detail = text.split("[SSL: ", 1)[-1].split("] ", 1)[-1].split(" (_ssl.c")[0]
-        return ErrorKind.TLS, f"TLS: {detail.strip(']) ') or 'handshake failed'}"
-    if "connect call failed" in low or ("connection refused" in low and "by the server" not in low):
-        return ErrorKind.REFUSED, "connection refused (nothing listens on that host and port)"
-    if "name or service not known" in low or "nodename nor servname" in low or "getaddrinfo" in low:
-        return ErrorKind.DNS, "host name does not resolve"
-    if (
-        "timeout" in low
-        or "timed out" in low
-        or (
-            # engineio reports an aiohttp timeout (empty text) as "Connection refused by the server"
-            "refused by the server" in low and elapsed >= request_timeout * 0.8
-        )
-    ):
-        return ErrorKind.TIMEOUT, f"timeout: no answer within {elapsed:.0f} s"
-    if "refused by the server" in low:
-        return ErrorKind.REFUSED, "connection refused"
-    if "unexpected status code" in low:
-        code = "".join(ch for ch in low.split("code", 1)[1][:5] if ch.isdigit())
-        return ErrorKind.HTTP, f"HTTP {code} at the Socket.IO path (check the URL and path)"
-    if "unexpected response" in low or "open packet" in low:
-        return ErrorKind.NOT_SOCKETIO, "the server did not answer like a Socket.IO server"
-    return ErrorKind.OTHER, text or "connection error"
-
-
-def _http_session_factory(ca_file: str) -> Callable[[], Any]:
-    """aiohttp sessions trusting ``ca_file`` (engineio closes each one on disconnect)."""
-    import aiohttp
-
-    context = ssl.create_default_context(cafile=ca_file)
-
-    def factory() -> aiohttp.ClientSession:
-        return aiohttp.ClientSession(connector=aiohttp.TCPConnector(ssl=context))
-
-    return factory
-
-
-@functools.cache
-def _client_class() -> type:
-    """python-socketio's AsyncClient, with Engine.IO messages handled inline.
-
-    Stock python-socketio starts one asyncio task per received message; our handler is a quick,
-    synchronous parse + count, so running it inline in the read loop saves most of the
-    per-event cost (and keeps events strictly in order). The pinned versions' extension hook
-    ``_engineio_client_class`` is the seam.
-    """
-    import engineio
-    import socketio
-
-    class InlineEngineIOClient(engineio.AsyncClient):  # type: ignore[misc]
-        async def _trigger_event(self, event: str, *args: Any, **kwargs: Any) -> Any:
-            if event == "message":
-                kwargs["run_async"] = False
-            return await super()._trigger_event(event, *args, **kwargs)
-
-    class AdminSocketIOClient(socketio.AsyncClient):  # type: ignore[misc]
-        def _engineio_client_class(self) -> type:
-            return InlineEngineIOClient
-
-    return AdminSocketIOClient
 
 
 class AdminClient:
@@ -317,8 +209,8 @@ class AdminClient:
         cfg = self.config
         kwargs: dict[str, Any] = {}
         if cfg.ca_file and cfg.tls_verify:
-            kwargs["http_session"] = _http_session_factory(cfg.ca_file)
-        sio = _client_class()(
+            kwargs["http_session"] = http_session_factory(cfg.ca_file)
+        sio = admin_client_class()(
             reconnection=False,
             handle_sigint=False,
             ssl_verify=cfg.tls_verify,

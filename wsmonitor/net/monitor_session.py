@@ -16,13 +16,11 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
-from wsmonitor.core.aggregator import Aggregator, AggregatorConfig, AggregatorSnapshot, SocketFeed
-from wsmonitor.net.admin_client import (
-    AdminClient,
-    AdminConnectionConfig,
-    ConnectionStatus,
-    ConnState,
-)
+from wsmonitor.core.aggregator import Aggregator, AggregatorConfig
+from wsmonitor.core.aggregator_snapshot import AggregatorSnapshot
+from wsmonitor.core.socket_store import SocketFeed
+from wsmonitor.net.admin_client import AdminClient, AdminConnectionConfig
+from wsmonitor.net.admin_status import ConnectionStatus, ConnState
 
 if TYPE_CHECKING:
     from wsmonitor.core.health import HealthSample
@@ -176,7 +174,7 @@ class MonitorSession:
 
     def alert_metrics(self, now: float | None = None) -> Any:
         """A ``wsmonitor.core.alerts.MetricsSnapshot`` for the alert engine."""
-        from wsmonitor.core.alerts import MetricsSnapshot
+        from wsmonitor.core.alert_conditions import MetricsSnapshot
 
         samples = self.health.samples if self.health is not None else None
         return MetricsSnapshot.from_aggregator(

@@ -18,7 +18,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from wsmonitor.core.aggregator import AggregatorConfig
 from wsmonitor.core.profiles import Profile, ProfileStore
 from wsmonitor.core.secrets import register_secret
-from wsmonitor.net.admin_client import AdminConnectionConfig, ConnState
+from wsmonitor.net.admin_client import AdminConnectionConfig
+from wsmonitor.net.admin_status import ConnState
 from wsmonitor.net.monitor_session import MonitorSession, SessionConfig, SessionSnapshot
 from wsmonitor.store.history import HistoryStore
 from wsmonitor.ui.page import Page

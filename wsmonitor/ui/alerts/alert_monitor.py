@@ -7,7 +7,10 @@ from collections import deque
 
 from PySide6.QtCore import QObject, Signal
 
-from wsmonitor.core.alerts import Alert, AlertEngine, AlertRule, MetricsSnapshot, load_rules
+from wsmonitor.core.alert_conditions import MetricsSnapshot
+from wsmonitor.core.alert_rules import AlertRule
+from wsmonitor.core.alert_rules_file import load_rules
+from wsmonitor.core.alerts import Alert, AlertEngine
 from wsmonitor.ui.monitor_controller import MonitorController, MonitorFrame
 
 log = logging.getLogger(__name__)

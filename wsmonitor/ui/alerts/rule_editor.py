@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from wsmonitor.core.alerts import AlertRule, RuleKind, default_rules, save_rules
+from wsmonitor.core.alert_rules import AlertRule, RuleKind, default_rules
+from wsmonitor.core.alert_rules_file import save_rules
 from wsmonitor.errors import UserError
 
 KIND_LABELS: dict[RuleKind, str] = {

@@ -7,8 +7,8 @@ import time
 
 from PySide6.QtWidgets import QGridLayout, QVBoxLayout
 
-from wsmonitor.core.aggregator import ReasonSource
 from wsmonitor.core.health import down_duration
+from wsmonitor.core.reasons import ReasonSource
 from wsmonitor.ui.dashboard.banner import Banner
 from wsmonitor.ui.dashboard.legend import format_count
 from wsmonitor.ui.dashboard.plot_feed import bucket_for, recent_rate

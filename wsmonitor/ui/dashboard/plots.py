@@ -7,8 +7,8 @@ import math
 import numpy as np
 from PySide6.QtWidgets import QComboBox
 
-from wsmonitor.core.aggregator import OTHER_REASON, ReasonSource
 from wsmonitor.core.health import compute_periods
+from wsmonitor.core.reasons import OTHER_REASON, ReasonSource
 from wsmonitor.core.series import Reduce, TimeSeries
 from wsmonitor.ui.dashboard import theme
 from wsmonitor.ui.dashboard.history_feed import HistoryBackfill

@@ -14,7 +14,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
-from wsmonitor.core.aggregator import DisconnectRecord
+from wsmonitor.core.disconnect_log import DisconnectRecord
 from wsmonitor.ui.sockets.socket_model import format_since
 
 COLUMNS = ("Time", "Namespace", "Socket", "Address", "Lifetime", "Reason", "User agent")

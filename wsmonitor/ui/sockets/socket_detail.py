@@ -9,8 +9,8 @@ from typing import Any
 
 from PySide6.QtWidgets import QTextBrowser
 
-from wsmonitor.core.aggregator import SocketRow
 from wsmonitor.core.secrets import mask_secret
+from wsmonitor.core.socket_store import SocketRow
 from wsmonitor.ui.sockets.socket_model import format_since
 
 #: Header and query keys whose values are credentials: shown masked, never in full.

@@ -19,7 +19,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from wsmonitor.core.aggregator import SocketChanges, SocketRow
+from wsmonitor.core.socket_store import SocketChanges, SocketRow
 
 COLUMNS: tuple[str, ...] = (
     "ID",

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from wsmonitor.core.aggregator import SocketChanges, SocketFeed, SocketRow
+from wsmonitor.core.socket_store import SocketChanges, SocketFeed, SocketRow
 from wsmonitor.ui.dashboard.banner import Banner
 from wsmonitor.ui.monitor_controller import MonitorFrame, MonitorPage
 from wsmonitor.ui.sockets.short_lived import ShortLivedView
