@@ -187,17 +187,20 @@ class SimulatedClient:
         return await self._live_on_polling()
 
     async def _upgrade(self) -> str:
-        ws = await self._session.ws_connect(self._url("websocket", "ws"), autoping=False)
-        await ws.send_str("2probe")
-        if await ws.receive_str(timeout=10) != "3probe":
-            await ws.close()
-            return "upgrade failed"
-        pending = asyncio.ensure_future(self._poll())  # the server answers it with a noop (6)
-        await ws.send_str("5")
+        # Like a real client, keep a poll in flight while probing: the server releases it with a
+        # noop (6) once the upgrade completes, instead of seeing a stray poll afterwards.
+        pending = asyncio.ensure_future(self._poll())
         try:
+            ws = await self._session.ws_connect(self._url("websocket", "ws"), autoping=False)
+            await ws.send_str("2probe")
+            if await ws.receive_str(timeout=10) != "3probe":
+                await ws.close()
+                return "upgrade failed"
+            await ws.send_str("5")
             await asyncio.wait_for(pending, timeout=10)
         except (TimeoutError, aiohttp.ClientError):
             pending.cancel()
+            raise
         return await self._run_websocket(ws)
 
     async def _live_on_polling(self) -> str:
