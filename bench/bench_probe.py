@@ -22,45 +22,17 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from tests.peers.fault_fixtures import node_fault_server
 from wsmonitor.net.probe import ProbeOptions, run_probe
 
-NODE_DIR = Path(__file__).resolve().parent.parent / "tests" / "peers" / "node"
 TARGET = 1.3
 WARMUP = 30
-
-
-@contextmanager
-def node_fault_server() -> Iterator[str]:
-    """The tests' Node fault server; yields http://127.0.0.1:PORT, stops when stdin closes."""
-    proc = subprocess.Popen(
-        ["node", "fault_server.js"],
-        cwd=NODE_DIR,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        assert proc.stdout is not None
-        port = json.loads(proc.stdout.readline())["port"]
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        assert proc.stdin is not None
-        proc.stdin.close()
-        try:
-            proc.wait(5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
-        if proc.stdout:
-            proc.stdout.close()
 
 
 async def bare(base: str) -> float:
@@ -84,6 +56,7 @@ async def probe(base: str) -> float:
 
 COLD_PROBE = """
 import asyncio, json, sys
+from tests.peers.fault_fixtures import node_fault_server
 from wsmonitor.net.probe import ProbeOptions, run_probe
 r = asyncio.run(run_probe(ProbeOptions(url=sys.argv[1], path="/ok/", transport="polling",
                                        settle=0.0)))

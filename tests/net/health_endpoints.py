@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
-import ipaddress
 import socket
 import ssl
 from collections.abc import AsyncIterator
@@ -12,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from aiohttp import web
+
+from tests.peers.tls_certs import self_signed, server_ssl_context
 
 
 def _fixed(response: web.Response):
@@ -92,51 +92,10 @@ async def endpoint() -> AsyncIterator[tuple[Endpoint, str]]:
         await runner.cleanup()
 
 
-def self_signed(tmp: Path, *, expired: bool = False) -> tuple[Path, Path]:
-    """A self-signed certificate for 127.0.0.1 and localhost, made at test time."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "wsmonitor-test")])
-    now = dt.datetime.now(dt.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=10))
-        .not_valid_after(now + dt.timedelta(days=-2 if expired else 2))
-        .add_extension(
-            x509.SubjectAlternativeName(
-                [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
-            ),
-            critical=False,
-        )
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    cert_path, key_path = tmp / "cert.pem", tmp / "key.pem"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    return cert_path, key_path
-
-
 @pytest.fixture
 async def tls_endpoint(tmp_path: Path) -> AsyncIterator[tuple[str, Path]]:
     cert_path, key_path = self_signed(tmp_path)
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    context.load_cert_chain(cert_path, key_path)
-    runner, port = await serve(Endpoint().app(), context)
+    runner, port = await serve(Endpoint().app(), server_ssl_context(cert_path, key_path))
     try:
         yield f"https://127.0.0.1:{port}", cert_path
     finally:

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from tests.net import health_endpoints
-from tests.net.health_endpoints import Endpoint, closed_port, self_signed, serve
+from tests.net.health_endpoints import Endpoint, closed_port, serve
+from tests.peers.tls_certs import self_signed
 from wsmonitor.core.health import FailureKind
 from wsmonitor.net.health_check import check_health
 

@@ -7,11 +7,13 @@ import json
 import subprocess
 import time
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import jwt
 import pytest
 
+from tests.peers import tls_certs
 from tests.peers.faults import garbage, http_faults, raw_ws, sio_servers
 from tests.peers.faults.fake_eio import silent_heartbeat_app
 from tests.peers.node_runtime import NODE_DIR, ensure_node_modules, node_executable
@@ -19,9 +21,9 @@ from tests.peers.node_runtime import NODE_DIR, ensure_node_modules, node_executa
 JWT_SECRET = "fault-secret-for-wsmonitor-tests-0123456789"
 
 
-@pytest.fixture(scope="session")
-def node_faults() -> Iterator[str]:
-    """Base URL (http://127.0.0.1:PORT) of tests/peers/node/fault_server.js."""
+@contextmanager
+def node_fault_server() -> Iterator[str]:
+    """Run tests/peers/node/fault_server.js; yields http://127.0.0.1:PORT (bench uses it too)."""
     node = node_executable()
     ensure_node_modules()  # a fresh machine has none: install, never skip
     proc = subprocess.Popen(
@@ -48,6 +50,13 @@ def node_faults() -> Iterator[str]:
             proc.wait(5)
         if proc.stdout:
             proc.stdout.close()
+
+
+@pytest.fixture(scope="session")
+def node_faults() -> Iterator[str]:
+    """Base URL (http://127.0.0.1:PORT) of tests/peers/node/fault_server.js."""
+    with node_fault_server() as url:
+        yield url
 
 
 def _path() -> str:
@@ -131,12 +140,12 @@ async def bytes_server() -> AsyncIterator[str]:
 
 @pytest.fixture(scope="session")
 def tls_cert(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    return sio_servers.self_signed(tmp_path_factory.mktemp("tls"))
+    return tls_certs.self_signed(tmp_path_factory.mktemp("tls"))
 
 
 @pytest.fixture
 async def tls_sio_server(tls_cert: tuple[Path, Path]) -> AsyncIterator[str]:
     """python-socketio over TLS with a self-signed certificate: https://127.0.0.1:PORT."""
-    ctx = sio_servers.server_ssl_context(*tls_cert)
+    ctx = tls_certs.server_ssl_context(*tls_cert)
     async with http_faults.serve_app(sio_servers.sio_app(), ssl_context=ctx) as port:
         yield f"https://127.0.0.1:{port}"

@@ -8,8 +8,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from wsmonitor.commands.probe import (
-    add_tls_args,
-    add_token_args,
+    add_handshake_args,
     check_url_path,
     parse_headers,
     resolve_token,
@@ -26,20 +25,9 @@ HELP = "health, token, then EIO 4/3 x polling/websocket/upgrade: find the root c
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(NAME, help=HELP, description=HELP)
     p.add_argument("url", metavar="URL", help="Socket.IO server URL")
-    add_token_args(p)
     p.add_argument("--health-url", metavar="URL", help="HTTP health endpoint to check first")
     p.add_argument("--ws-url", metavar="URL", help="also probe this raw websocket URL")
-    p.add_argument("--origin", metavar="O", help="Origin header (CORS is checked against it)")
-    p.add_argument("--namespace", default="/", metavar="NS", help="Socket.IO namespace")
-    p.add_argument("--path", default="/socket.io/", help="Engine.IO path")
-    p.add_argument(
-        "--header",
-        action="append",
-        default=[],
-        metavar="'K: V'",
-        help="extra request header (repeatable)",
-    )
-    add_tls_args(p)
+    add_handshake_args(p)
     p.add_argument("--timeout", type=float, default=10.0, metavar="S", help="per probe (10)")
     p.add_argument("--concurrency", type=int, default=4, help="probes at a time (4)")
     p.add_argument("--json", action="store_true", help="print one JSON object")

@@ -17,7 +17,7 @@ HELP = "fire one Socket.IO or websocket handshake and explain what happened"
 
 
 def add_token_args(parser: argparse.ArgumentParser) -> None:
-    """--token / --token-env / --token-in, shared with diagnose."""
+    """--token / --token-env / --token-in."""
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--token", metavar="T", help="token to send (prefer --token-env)")
     group.add_argument("--token-env", metavar="VAR", help="read the token from this variable")
@@ -29,9 +29,26 @@ def add_token_args(parser: argparse.ArgumentParser) -> None:
 
 
 def add_tls_args(parser: argparse.ArgumentParser) -> None:
+    """--insecure / --ca-file."""
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--insecure", action="store_true", help="do not verify TLS certificates")
     group.add_argument("--ca-file", metavar="F", help="verify TLS with this CA bundle (PEM)")
+
+
+def add_handshake_args(parser: argparse.ArgumentParser) -> None:
+    """Namespace, path, token, headers, Origin and TLS: the options probe and diagnose share."""
+    parser.add_argument("--namespace", default="/", metavar="NS", help="Socket.IO namespace")
+    parser.add_argument("--path", default="/socket.io/", help="Engine.IO path")
+    add_token_args(parser)
+    parser.add_argument(
+        "--header",
+        action="append",
+        default=[],
+        metavar="'K: V'",
+        help="extra request header (repeatable)",
+    )
+    parser.add_argument("--origin", metavar="O", help="Origin header (CORS is checked against it)")
+    add_tls_args(parser)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -44,18 +61,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default="upgrade",
         help="transport (default: polling then upgrade)",
     )
-    p.add_argument("--namespace", default="/", metavar="NS", help="Socket.IO namespace")
-    p.add_argument("--path", default="/socket.io/", help="Engine.IO path")
-    add_token_args(p)
-    p.add_argument(
-        "--header",
-        action="append",
-        default=[],
-        metavar="'K: V'",
-        help="extra request header (repeatable)",
-    )
-    p.add_argument("--origin", metavar="O", help="Origin header (CORS is checked against it)")
-    add_tls_args(p)
+    add_handshake_args(p)
     p.add_argument("--timeout", type=float, default=10.0, metavar="S", help="seconds (10)")
     p.add_argument(
         "--hold",

@@ -13,8 +13,6 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from wsmonitor.core.jwt_inspect import inspect_token
-from wsmonitor.core.secrets import register_secret
 from wsmonitor.core.verdict import Evidence, decide
 from wsmonitor.net.probe import eio
 from wsmonitor.net.probe.conn import (
@@ -26,10 +24,11 @@ from wsmonitor.net.probe.conn import (
     finish_closing,
     log_masked,
 )
-from wsmonitor.net.probe.evidence import Recorder, new_evidence, resolve
+from wsmonitor.net.probe.evidence import Recorder, resolve
 from wsmonitor.net.probe.heartbeat import Heartbeat
 from wsmonitor.net.probe.options import ProbeOptions
 from wsmonitor.net.probe.polling import PollingTransport
+from wsmonitor.net.probe.recording import start_recording
 from wsmonitor.net.probe.result import ProbeResult
 from wsmonitor.net.probe.timeline import EventCallback, Timeline
 from wsmonitor.net.probe.websocket import WebsocketTransport, WsClient, make_session
@@ -45,13 +44,7 @@ async def run_probe(options: ProbeOptions, on_event: EventCallback | None = None
         from wsmonitor.net.probe.raw_ws import run_raw_probe
 
         return await run_raw_probe(opts, on_event)
-    secrets = opts.secrets()
-    for secret in secrets:
-        register_secret(secret)
-    tl = Timeline(secrets, on_event)
-    token = opts.token or opts.url_token()  # a token pasted into the URL is inspected too
-    jwt_report = inspect_token(token) if token else None
-    ev = new_evidence(opts, tl, jwt_report)
+    secrets, tl, jwt_report, ev = start_recording(opts, on_event)
     probe = _Probe(opts, tl, ev, secrets)
     await probe.run()
     verdict = decide(ev)

@@ -7,8 +7,6 @@ import asyncio
 import logging
 import time
 
-from wsmonitor.core.jwt_inspect import inspect_token
-from wsmonitor.core.secrets import register_secret
 from wsmonitor.core.verdict import decide
 from wsmonitor.net.probe.conn import (
     Closed,
@@ -17,10 +15,11 @@ from wsmonitor.net.probe.conn import (
     finish_closing,
     log_masked,
 )
-from wsmonitor.net.probe.evidence import new_evidence, resolve
+from wsmonitor.net.probe.evidence import resolve
 from wsmonitor.net.probe.options import ProbeOptions
+from wsmonitor.net.probe.recording import start_recording
 from wsmonitor.net.probe.result import ProbeResult
-from wsmonitor.net.probe.timeline import EventCallback, Timeline
+from wsmonitor.net.probe.timeline import EventCallback
 from wsmonitor.net.probe.websocket import WebsocketTransport, WsClient, make_session
 
 log = logging.getLogger(__name__)
@@ -32,13 +31,7 @@ async def run_raw_probe(
     """Probe a plain websocket URL (``ws://`` / ``wss://``)."""
     opts = options if options.raw else ProbeOptions(**{**options.__dict__, "raw": True})
     opts = opts.validate()
-    secrets = opts.secrets()
-    for secret in secrets:
-        register_secret(secret)
-    tl = Timeline(secrets, on_event)
-    token = opts.token or opts.url_token()  # a token pasted into the URL is inspected too
-    jwt_report = inspect_token(token) if token else None
-    ev = new_evidence(opts, tl, jwt_report)
+    _secrets, tl, jwt_report, ev = start_recording(opts, on_event)
     session = make_session(tl)
     ws = WebsocketTransport(opts, tl, session)
     phase = "dns"

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QGuiApplication
 
 from wsmonitor.core.secrets import register_secret
+from wsmonitor.ui.async_job import AsyncJob, JobCancelled
 from wsmonitor.ui.diagnose import engine_link
 from wsmonitor.ui.diagnose.engine_link import InputErrors
 from wsmonitor.ui.lab.engine_link import mask_url
@@ -24,12 +24,12 @@ class DiagnoseController:
 
     def __init__(self, page: DiagnosePage) -> None:
         self._page = page
-        self._task: asyncio.Task[Any] | None = None
+        self._job = AsyncJob()
         self.result: Any = None
 
     @property
     def running(self) -> bool:
-        return self._task is not None and not self._task.done()
+        return self._job.running
 
     async def run(self) -> None:
         page = self._page
@@ -53,13 +53,9 @@ class DiagnoseController:
         page.show_cell(None)
         page.banner.show_running(f"Probing {mask_url(inputs.url)} in every combination…")
         page.set_running(True)
-        self._task = asyncio.ensure_future(engine_link.run(options, self._update))
         try:
-            result = await self._task
-        except asyncio.CancelledError:
-            current = asyncio.current_task()
-            if current is not None and current.cancelling():
-                raise
+            result = await self._job.run(engine_link.run(options, self._update))
+        except JobCancelled:
             page.banner.show_message("Cancelled", "The run was cancelled; finished cells stay.")
             return
         except Exception as exc:  # never a traceback at the user
@@ -67,7 +63,6 @@ class DiagnoseController:
             page.banner.show_message("Diagnose failed", f"{type(exc).__name__}: {exc}")
             return
         finally:
-            self._task = None
             page.set_running(False)
         self.result = result
         page.set_running(False)  # enables "copy report" now that there is one
@@ -86,16 +81,11 @@ class DiagnoseController:
         self._page.set_progress(f"Markdown report copied ({len(text)} characters).")
 
     def cancel(self) -> None:
-        # One request is enough: the engine never loses a cancellation (no wait_for).
-        if self._task is not None and not self._task.done():
-            self._task.cancel()
+        self._job.cancel()
 
     async def shutdown(self) -> None:
         """Cancel a running probe and let the engine close its connections (app exit)."""
-        task = self._task
-        self.cancel()
-        if task is not None:
-            await asyncio.wait({task}, timeout=3)
+        await self._job.shutdown()
 
     def _update(self, key: str, cell: Any) -> None:
         self._page.matrix.update(key, cell)

@@ -5,21 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    QSortFilterProxyModel,
-    Qt,
-)
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor
 
 from wsmonitor.core.disconnect_log import DisconnectRecord
 from wsmonitor.ui.sockets.socket_model import format_since
+from wsmonitor.ui.table_columns import ColumnsTableModel, Index
 
 COLUMNS = ("Time", "Namespace", "Socket", "Address", "Lifetime", "Reason", "User agent")
 _SHORT = QColor("#c8382e")
-_Index = QModelIndex | QPersistentModelIndex
 
 
 def format_lifetime(seconds: float | None) -> str:
@@ -32,8 +26,10 @@ def format_lifetime(seconds: float | None) -> str:
     return f"{seconds / 60:.0f} min"
 
 
-class RecordLogModel(QAbstractTableModel):
+class RecordLogModel(ColumnsTableModel):
     """Newest record on top; at most ``cap`` rows (the oldest fall off the bottom)."""
+
+    columns = COLUMNS
 
     def __init__(self, cap: int = 5_000) -> None:
         super().__init__()
@@ -41,18 +37,10 @@ class RecordLogModel(QAbstractTableModel):
         self._rows: list[DisconnectRecord] = []  # newest first
         self._last: DisconnectRecord | None = None
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section]
-        return None
-
-    def data(self, index: _Index, role: int = 0) -> Any:
+    def data(self, index: Index, role: int = 0) -> Any:
         record = self._rows[index.row()]
         column = index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
@@ -123,7 +111,7 @@ class RecordFilter(QSortFilterProxyModel):
         self._reason = reason
         self.invalidate()
 
-    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         model = self.sourceModel()
         if not isinstance(model, RecordLogModel):
             return True

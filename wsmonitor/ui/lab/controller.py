@@ -6,13 +6,13 @@ tested) as a plain coroutine on whichever asyncio loop is current.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QGuiApplication
 
 from wsmonitor.core.secrets import register_secret
+from wsmonitor.ui.async_job import AsyncJob, JobCancelled
 from wsmonitor.ui.lab import engine_link
 from wsmonitor.ui.lab.options_bridge import FormErrors, to_probe_options
 
@@ -27,12 +27,12 @@ class LabController:
 
     def __init__(self, page: LabPage) -> None:
         self._page = page
-        self._task: asyncio.Task[Any] | None = None
+        self._job = AsyncJob()
         self.result: Any = None
 
     @property
     def running(self) -> bool:
-        return self._task is not None and not self._task.done()
+        return self._job.running
 
     async def fire(self) -> None:
         """Validate, probe, and show the verdict; bad input ends as inline messages."""
@@ -53,15 +53,11 @@ class LabController:
         self._clear()
         page.banner.show_running(engine_link.describe(options))
         page.set_running(True)
-        self._task = asyncio.ensure_future(
-            engine_link.run_probe(options, lambda row: page.timeline.append(row))
-        )
         try:
-            result = await self._task
-        except asyncio.CancelledError:
-            current = asyncio.current_task()
-            if current is not None and current.cancelling():
-                raise  # the app is shutting down, not the user pressing Cancel
+            result = await self._job.run(
+                engine_link.run_probe(options, lambda row: page.timeline.append(row))
+            )
+        except JobCancelled:
             page.timeline.flush()
             page.banner.show_message("Cancelled", "The probe was cancelled before a verdict.")
             return
@@ -70,21 +66,15 @@ class LabController:
             page.banner.show_message("Probe failed", f"{type(exc).__name__}: {exc}")
             return
         finally:
-            self._task = None
             page.set_running(False)
         self._show(result)
 
     def cancel(self) -> None:
-        # One request is enough: the engine never loses a cancellation (no wait_for).
-        if self._task is not None and not self._task.done():
-            self._task.cancel()
+        self._job.cancel()
 
     async def shutdown(self) -> None:
         """Cancel a running probe and let the engine close its connections (app exit)."""
-        task = self._task
-        self.cancel()
-        if task is not None:
-            await asyncio.wait({task}, timeout=3)
+        await self._job.shutdown()
 
     def copy_report(self, fmt: str) -> None:
         """Put the report (secrets masked by core.probe_report) on the clipboard."""

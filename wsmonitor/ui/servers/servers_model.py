@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QColor
 
 from wsmonitor.core.cluster_state import ServerRow
+from wsmonitor.ui.table_columns import ColumnsTableModel, Index
 
 COLUMNS = (
     "Status",
@@ -24,8 +25,6 @@ COLUMNS = (
 )
 _STALE = QColor("#c8382e")
 _HEALTHY = QColor("#2e9d4f")
-
-_Index = QModelIndex | QPersistentModelIndex
 
 
 def format_duration(seconds: float) -> str:
@@ -43,26 +42,20 @@ def format_duration(seconds: float) -> str:
     return f"{days} d {hours} h"
 
 
-class ServersModel(QAbstractTableModel):
+class ServersModel(ColumnsTableModel):
     """Rows from ``ClusterState.rows()``; values change in place, servers come and go."""
+
+    columns = COLUMNS
 
     def __init__(self) -> None:
         super().__init__()
         self._rows: list[ServerRow] = []
         self._now = 0.0
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section]
-        return None
-
-    def data(self, index: _Index, role: int = 0) -> Any:
+    def data(self, index: Index, role: int = 0) -> Any:
         row = self._rows[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:

@@ -17,9 +17,10 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 
 from wsmonitor.core.socket_store import SocketChanges, SocketRow
+from wsmonitor.ui.table_columns import ColumnsTableModel, Index
 
 COLUMNS: tuple[str, ...] = (
     "ID",
@@ -44,8 +45,6 @@ _SORT_KEYS: tuple[Callable[[SocketRow], Any], ...] = (
 #: Above this many inserts in one sorted batch, append then re-sort instead of bisecting each.
 _MAP_THRESHOLD = 16
 
-_Index = QModelIndex | QPersistentModelIndex
-
 
 def format_since(t: float | None, now: float | None = None) -> str:
     """Connect time as the user reads it: local time, with the date when not today."""
@@ -58,8 +57,10 @@ def format_since(t: float | None, now: float | None = None) -> str:
     return time.strftime("%Y-%m-%d %H:%M:%S", local)
 
 
-class SocketTableModel(QAbstractTableModel):
+class SocketTableModel(ColumnsTableModel):
     """Live sockets, filtered and sorted, one row per socket."""
+
+    columns = COLUMNS
 
     def __init__(self) -> None:
         super().__init__()
@@ -70,18 +71,10 @@ class SocketTableModel(QAbstractTableModel):
         self._descending = False
 
     # -- Qt model API ------------------------------------------------------------------------
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._visible)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section]
-        return None
-
-    def data(self, index: _Index, role: int = 0) -> Any:
+    def data(self, index: Index, role: int = 0) -> Any:
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
         row = self._visible[index.row()]
