@@ -195,3 +195,40 @@ async def test_history_fills_the_plots_after_a_restart(qtbot, demo_server_with_t
             return int(((x < started - 1) & np.isfinite(y)).sum())
 
         await settle(lambda: before_start() > 5)
+
+
+async def test_history_fills_the_health_plot_and_its_down_bands_after_a_restart(
+    qtbot, demo_server_with_traffic
+):
+    demo = demo_server_with_traffic
+    profile = demo_profile(demo)
+    profile.name = f"health-restart-{profile.name}"
+    good_url = profile.health_url
+    for health_url, checks in ((good_url, 20), (f"{demo.url}/no-such-health", 3)):
+        # One session with a healthy endpoint, then one whose URL answers 404 (down).
+        profile.health_url = health_url
+        async with monitor_shell(qtbot) as shell:
+            await shell.controller.connect(profile, demo.admin_password)
+            poller = shell.controller.session.health
+            await settle(lambda: len(poller.samples) >= checks)  # noqa: B023
+            await shell.controller.disconnect()  # the session writes its history
+    profile.health_url = good_url
+    async with monitor_shell(qtbot) as shell:  # a new window, as after a restart
+        controller = shell.controller
+        await controller.connect(profile, demo.admin_password)
+        dash = page(shell, DashboardPage)
+        health = dash.plots.health
+        started = controller.started_at
+
+        def latency_before() -> int:
+            x, y = health.series_data("latency") if health.series_keys() else ([], [])
+            return int(((np.asarray(x) < started - 1) & np.isfinite(y)).sum())
+
+        def down_before() -> int:
+            return sum(1 for a, b in health.bands.ranges("down") if b <= started)
+
+        await settle(lambda: latency_before() >= 10 and down_before() >= 1)
+        dash.bar.set_window(3600)  # 15 s buckets from the per-minute store
+        await settle(lambda: latency_before() >= 1 and down_before() >= 1)
+        # The live part still follows: this session's checks are drawn after the cut-off.
+        await settle(lambda: health.point_count() > latency_before())

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from wsmonitor.core.aggregator import AggregatorConfig
 from wsmonitor.core.profiles import Profile, ProfileStore
 from wsmonitor.core.secrets import register_secret
+from wsmonitor.errors import UserError
 from wsmonitor.net.admin_client import AdminConnectionConfig
 from wsmonitor.net.admin_status import ConnState
 from wsmonitor.net.monitor_session import MonitorSession, SessionConfig, SessionSnapshot
@@ -216,6 +217,19 @@ class MonitorController(QObject):
             self.dialog_requested.emit("", "")  # the password is needed: the dialog asks
             return
         await self.connect(profile, password)
+
+    def set_short_lived_s(self, seconds: float) -> None:
+        """Save the short-lived threshold and apply it to the running session at once.
+
+        Disconnects already counted keep their verdict; later ones use the new threshold.
+        Raises ``UserError`` when the value is not positive or the settings cannot be saved.
+        """
+        if self.profiles is not None:
+            self.profiles.save_settings(replace(self.profiles.settings, short_lived_s=seconds))
+        elif not seconds > 0:
+            raise UserError("the short-lived threshold must be a positive number of seconds")
+        if self.session is not None:
+            self.session.set_short_lived_s(seconds)
 
     def _open_history(self, profile: Profile) -> HistoryStore | None:
         try:

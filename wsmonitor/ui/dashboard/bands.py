@@ -33,6 +33,11 @@ class BandLayer:
     def count(self, group: str) -> int:
         return sum(1 for region in self._pools.get(group, []) if region.isVisible())
 
+    def ranges(self, group: str) -> list[tuple[float, float]]:
+        """The shaded (start, end) ranges of ``group`` now shown."""
+        pool = self._pools.get(group, [])
+        return [tuple(r.getRegion()) for r in pool if r.isVisible()]  # type: ignore[misc]
+
     def clear(self) -> None:
         for pool in self._pools.values():
             for region in pool:

@@ -11,7 +11,7 @@ from wsmonitor.core.health import compute_periods
 from wsmonitor.core.reasons import OTHER_REASON, ReasonSource
 from wsmonitor.core.series import Reduce, TimeSeries
 from wsmonitor.ui.dashboard import theme
-from wsmonitor.ui.dashboard.history_feed import HistoryBackfill
+from wsmonitor.ui.dashboard.history_feed import HistoryBackfill, health_before
 from wsmonitor.ui.dashboard.legend import format_bytes, format_count
 from wsmonitor.ui.dashboard.plot_feed import (
     aligned_window,
@@ -119,7 +119,7 @@ class DashboardPlots:
             elif plot is self.reasons:
                 self._draw_reasons(frame, start, end, coarse)
             elif plot is self.health:
-                self._draw_health(frame, start, end)
+                self._draw_health(frame, start, end, fine)
             else:
                 self._draw_rate(plot, frame, start, end, fine)
             plot.set_bands(gaps, theme.GAP_BRUSH, group="gap")
@@ -220,7 +220,7 @@ class DashboardPlots:
             note = "" if math.isnan(rate) else fmt(rate) + "/s"
             plot.set_series(key, x, y / float(width), label=label, note=note)
 
-    def _draw_health(self, frame: MonitorFrame, start: float, end: float) -> None:
+    def _draw_health(self, frame: MonitorFrame, start: float, end: float, width: int) -> None:
         poller = frame.session.health
         if poller is None:
             self.health.set_placeholder("")
@@ -236,12 +236,17 @@ class DashboardPlots:
             float,
             len(samples),
         )
+        down = [(p.start, p.end) for p in compute_periods(samples, until=frame.now) if not p.up]
+        if start < frame.started_at:  # before this session: what earlier ones recorded
+            past_x, past_y, past_down = health_before(
+                self.backfill, frame.history, start, end, frame.started_at, width
+            )
+            x, y, down = np.concatenate([past_x, x]), np.concatenate([past_y, y]), past_down + down
         latest = poller.latest
         note = ""
         if latest is not None:
             note = f"{latest.latency_ms:.0f} ms" if latest.ok and latest.latency_ms else "down"
         self.health.set_series("latency", x, y, label="Latency", note=note)
-        down = [(p.start, p.end) for p in compute_periods(samples, until=frame.now) if not p.up]
         self.health.set_bands(down, theme.DOWN_BRUSH, group="down")
         if latest is not None and not latest.ok:
             self.health.set_note(f"Down: {latest.error} (red bands: down periods)")

@@ -8,8 +8,15 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDoubleSpinBox,
+    QHBoxLayout,
+    QLabel,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from wsmonitor.core.series import Reduce
 from wsmonitor.ui.dashboard.legend import format_count
@@ -26,8 +33,31 @@ BUCKET_S = 10
 class ShortLivedView(QWidget):
     """Count, rate plot and list of short-lived connections (development-mode servers)."""
 
+    #: The user set a new threshold (seconds); the page saves and applies it.
+    threshold_changed = Signal(float)
+
     def __init__(self) -> None:
         super().__init__()
+        self.threshold = QDoubleSpinBox()
+        self.threshold.setRange(0.1, 3600.0)
+        self.threshold.setDecimals(1)
+        self.threshold.setSingleStep(1.0)
+        self.threshold.setSuffix(" s")
+        self.threshold.setValue(5.0)
+        self.threshold.setKeyboardTracking(False)  # one change per edit, not per keystroke
+        self.threshold.setToolTip(
+            "A socket that disconnects sooner than this after connecting counts as short-lived."
+            " Saved for all profiles."
+        )
+        self.threshold.valueChanged.connect(self.threshold_changed)
+        self.threshold_note = QLabel(
+            "Applies to disconnects from now on; those already counted keep their verdict."
+        )
+        self.threshold_note.setEnabled(False)  # greyed: a hint, not a value
+        settings_row = QHBoxLayout()
+        settings_row.addWidget(QLabel("Short-lived under"))
+        settings_row.addWidget(self.threshold)
+        settings_row.addWidget(self.threshold_note, 1)
         self.summary = QLabel("")
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
@@ -42,6 +72,7 @@ class ShortLivedView(QWidget):
         splitter.setSizes([260, 400])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 0)
+        layout.addLayout(settings_row)
         layout.addWidget(self.summary)
         layout.addWidget(splitter, 1)
         self._second = -1
@@ -52,8 +83,16 @@ class ShortLivedView(QWidget):
         self.summary.setText("")
         self._second = -1
 
+    def show_threshold(self, seconds: float) -> None:
+        """Show the threshold in use (unless the user is editing it)."""
+        if not self.threshold.hasFocus() and self.threshold.value() != round(seconds, 1):
+            self.threshold.blockSignals(True)
+            self.threshold.setValue(seconds)
+            self.threshold.blockSignals(False)
+
     def refresh(self, frame: MonitorFrame) -> None:
         self.model.sync(frame.session.aggregator.short_lived_log)
+        self.show_threshold(frame.snapshot.stats.short_lived_threshold_s)
         second = int(frame.now)
         if second == self._second:
             return

@@ -20,8 +20,9 @@ from PySide6.QtWidgets import (
 )
 
 from wsmonitor.core.socket_store import SocketChanges, SocketFeed, SocketRow
+from wsmonitor.errors import UserError
 from wsmonitor.ui.dashboard.banner import Banner
-from wsmonitor.ui.monitor_controller import MonitorFrame, MonitorPage
+from wsmonitor.ui.monitor_controller import MonitorController, MonitorFrame, MonitorPage
 from wsmonitor.ui.sockets.short_lived import ShortLivedView
 from wsmonitor.ui.sockets.socket_detail import SocketDetail
 from wsmonitor.ui.sockets.socket_model import SocketTableModel
@@ -83,6 +84,7 @@ class SocketsPage(MonitorPage):
         live.setStretchFactor(1, 2)
         live.setSizes([860, 380])
         self.short_lived = ShortLivedView()
+        self.short_lived.threshold_changed.connect(self._on_threshold)
         self.tabs = QTabWidget()
         self.tabs.addTab(live, "Live sockets")
         self.tabs.addTab(self.short_lived, "Short-lived connections")
@@ -133,6 +135,19 @@ class SocketsPage(MonitorPage):
             self.short_lived.refresh(frame)
         else:
             self.short_lived.model.sync(frame.session.aggregator.short_lived_log)
+
+    def attach(self, controller: MonitorController) -> None:
+        super().attach(controller)
+        if controller.profiles is not None:
+            self.short_lived.show_threshold(controller.profiles.settings.short_lived_s)
+
+    def _on_threshold(self, seconds: float) -> None:
+        if self.controller is None:
+            return
+        try:
+            self.controller.set_short_lived_s(seconds)
+        except UserError as exc:  # e.g. the settings file cannot be written
+            self.banner.show_message(f"The short-lived threshold was not saved: {exc}", "error")
 
     # -- selection and filter ----------------------------------------------------------------
     def selected_row(self) -> SocketRow | None:
