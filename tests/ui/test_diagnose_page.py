@@ -2,50 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
-import json
-import os
-import subprocess
-import sys
-from collections.abc import Callable
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from tests.ui.cli_support import cli_json
+from tests.ui.monitor_support import settle
 from wsmonitor.ui.diagnose import DiagnosePage
 
 
-async def settle(predicate: Callable[[], bool], timeout: float = 60.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not predicate():
-        QApplication.processEvents()
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("condition not reached in time")
-        await asyncio.sleep(0.02)
-    QApplication.processEvents()
-
-
-def cli_diagnose(url: str, token: str, *extra: str) -> dict:
-    env = dict(os.environ, WSM_TEST_TOKEN=token)
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "wsmonitor",
-            "diagnose",
-            url,
-            "--token-env",
-            "WSM_TEST_TOKEN",
-            *extra,
-            "--json",
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
-    return json.loads(done.stdout)
+async def cli_diagnose(url: str, token: str, *extra: str) -> dict:
+    return await cli_json("diagnose", url, *extra, token=token)
 
 
 @pytest.fixture
@@ -97,7 +64,7 @@ async def test_matrix_fills_live_and_banner_agrees_with_cli(qtbot, page, demo_se
     assert cells["raw"].code == "ok" and cells["health"].code == "ok"
     assert page.banner.code == "protocol_mismatch"
     assert page.run_button.isEnabled() and not page.cancel_button.isEnabled()
-    cli = cli_diagnose(
+    cli = await cli_diagnose(
         demo_server.url,
         demo_server.token,
         "--health-url",
@@ -121,7 +88,8 @@ async def test_expired_token_is_flagged_and_root_cause_agrees_with_cli(qtbot, pa
     expired = demo_server.info["expired_token"]
     _fill(page, url=demo_server.url, token=expired)
     await page.controller.run()
-    assert page.banner.code == cli_diagnose(demo_server.url, expired)["root_cause"]["verdict"]
+    cli = await cli_diagnose(demo_server.url, expired)
+    assert page.banner.code == cli["root_cause"]["verdict"]
     assert "token check: token expired" in page.banner.body_text()
     assert page.matrix.cell("token").code == "token_failed"
     assert "expired" in page.matrix.cell("token").text

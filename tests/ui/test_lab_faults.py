@@ -6,15 +6,11 @@ server for the TLS options.
 
 from __future__ import annotations
 
-import asyncio
-import json
-import os
-import sys
-
 import pytest
 from PySide6.QtWidgets import QApplication
 
 from tests.peers.fault_fixtures import make_jwt
+from tests.ui.cli_support import cli_json
 from wsmonitor.ui.lab import LabPage
 from wsmonitor.ui.lab.presets import PresetStore
 from wsmonitor.ui.lab.settings import LabSettings
@@ -23,18 +19,7 @@ pytestmark = pytest.mark.node
 
 
 async def cli_verdict(*args: str, token: str | None = None) -> str:
-    """``wsmonitor probe ... --json``, run without blocking the loop (in-loop servers answer)."""
-    env = dict(os.environ)
-    extra: list[str] = []
-    if token:
-        env["WSM_TEST_TOKEN"] = token
-        extra = ["--token-env", "WSM_TEST_TOKEN"]
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "wsmonitor", "probe", *args, *extra, "--json",
-        stdout=asyncio.subprocess.PIPE, env=env,
-    )  # fmt: skip
-    stdout, _ = await asyncio.wait_for(process.communicate(), 60)
-    return json.loads(stdout)["verdict"]
+    return (await cli_json("probe", *args, token=token))["verdict"]
 
 
 @pytest.fixture

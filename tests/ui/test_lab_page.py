@@ -6,49 +6,22 @@ so clicking it works as in the app. ``settle`` pumps Qt events while the loop ru
 
 from __future__ import annotations
 
-import asyncio
 import json
-import os
-import subprocess
-import sys
-from collections.abc import Callable
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from tests.peers.faults.http_faults import closed_port
+from tests.ui.cli_support import cli_json
+from tests.ui.monitor_support import settle
 from wsmonitor.ui.lab import LabPage
 from wsmonitor.ui.lab.presets import PresetStore
 from wsmonitor.ui.lab.settings import LabSettings
 
 
-async def settle(predicate: Callable[[], bool], timeout: float = 30.0) -> None:
-    """Pump Qt and asyncio until ``predicate()`` holds (generous timeout, no wall-clock asserts)."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not predicate():
-        QApplication.processEvents()
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("condition not reached in time")
-        await asyncio.sleep(0.02)
-    QApplication.processEvents()
-
-
-def cli_verdict(*args: str, token: str | None = None) -> dict:
-    """What ``wsmonitor probe ... --json`` says about the same server."""
-    env = dict(os.environ)
-    extra: list[str] = []
-    if token:
-        env["WSM_TEST_TOKEN"] = token
-        extra = ["--token-env", "WSM_TEST_TOKEN"]
-    done = subprocess.run(
-        [sys.executable, "-m", "wsmonitor", "probe", *args, *extra, "--json"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-    )
-    return json.loads(done.stdout)
+async def cli_verdict(*args: str, token: str | None = None) -> dict:
+    return await cli_json("probe", *args, token=token)
 
 
 @pytest.fixture
@@ -78,7 +51,7 @@ async def test_ok_server_shows_green_verdict_timeline_and_waterfall(qtbot, lab, 
     assert not any(phase.failed for phase in lab.waterfall.phases())
     assert lab.fire_button.isEnabled() and not lab.cancel_button.isEnabled()
     assert lab.copy_markdown.isEnabled()
-    cli = cli_verdict(demo_server.url, token=demo_server.token)
+    cli = await cli_verdict(demo_server.url, token=demo_server.token)
     assert cli["verdict"] == lab.banner.code
 
 
@@ -93,7 +66,7 @@ async def test_wechat_eio3_preset_on_python_server_says_protocol_mismatch(qtbot,
     assert lab.banner.level == "error"
     assert "allowEIO3" in lab.banner.body_text()
     assert any(phase.failed for phase in lab.waterfall.phases())
-    cli = cli_verdict(
+    cli = await cli_verdict(
         demo_server.url,
         "--eio",
         "3",
@@ -118,14 +91,17 @@ async def test_expired_token_is_flagged_in_banner_and_token_panel(qtbot, lab, de
         for r in range(lab.token_panel.claims.rowCount())
     }
     assert "ago" in claims["exp"]
-    assert cli_verdict(demo_server.url, token=expired)["verdict"] == "token_expired"
+    cli = await cli_verdict(demo_server.url, token=expired)
+    assert cli["verdict"] == "token_expired"
 
 
 async def test_unreachable_server(qtbot, lab):
     url = f"http://127.0.0.1:{closed_port()}"
     await fire(qtbot, lab, LabSettings(url=url, transport="polling", timeout=5))
     assert lab.banner.code == "unreachable"
-    assert cli_verdict(url, "--transport", "polling", "--timeout", "5")["verdict"] == "unreachable"
+    assert (await cli_verdict(url, "--transport", "polling", "--timeout", "5"))[
+        "verdict"
+    ] == "unreachable"
 
 
 async def test_bad_input_gives_inline_messages_and_no_probe(qtbot, lab, tmp_path):
@@ -216,7 +192,7 @@ async def test_eio3_with_auth_sends_the_token_in_the_query_like_the_cli(qtbot, l
     )
     await fire(qtbot, lab, settings)
     assert lab.controller.result.request["token_in"] == "query"
-    cli = cli_verdict(
+    cli = await cli_verdict(
         demo_server.url,
         "--eio",
         "3",
