@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import socketio
 
-from wsmonitor.net.admin_client import AdminConnectionConfig
+from wsmonitor.net.admin_config import AdminConnectionConfig
 from wsmonitor.net.monitor_session import MonitorSession, SessionConfig
 from wsmonitor.net.sio_client import admin_client_class
 

@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from tests.net.test_admin_client_support import WAIT, app_client, node_session, wait_for
-from wsmonitor.net.admin_client import AdminClient, AdminConnectionConfig, OperationNotSupported
+from wsmonitor.net.admin_client import AdminClient, OperationNotSupported
+from wsmonitor.net.admin_config import AdminConnectionConfig
 from wsmonitor.net.admin_status import ConnState, ErrorKind
 
 

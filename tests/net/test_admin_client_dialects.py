@@ -15,7 +15,8 @@ import pytest
 from tests.net.test_admin_client_support import WAIT, app_client, node_session, wait_for
 from wsmonitor.core.aggregator import Aggregator
 from wsmonitor.core.reasons import ReasonSource
-from wsmonitor.net.admin_client import AdminClient, AdminConnectionConfig
+from wsmonitor.net.admin_client import AdminClient
+from wsmonitor.net.admin_config import AdminConnectionConfig
 from wsmonitor.net.admin_status import ConnState
 
 

@@ -15,7 +15,7 @@ from tests.core.test_admin_events import node_socket
 from tests.net.test_admin_client_support import wait_for
 from tests.peers.faults.http_faults import serve_app
 from wsmonitor.core.aggregator import AggregatorConfig
-from wsmonitor.net.admin_client import AdminConnectionConfig
+from wsmonitor.net.admin_config import AdminConnectionConfig
 from wsmonitor.net.admin_status import ConnState
 from wsmonitor.net.monitor_session import MonitorSession, SessionConfig
 

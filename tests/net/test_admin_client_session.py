@@ -8,7 +8,7 @@ from typing import Any
 
 from tests.net.test_admin_client_support import wait_for
 from wsmonitor.core.alert_conditions import MetricsSnapshot
-from wsmonitor.net.admin_client import AdminConnectionConfig
+from wsmonitor.net.admin_config import AdminConnectionConfig
 from wsmonitor.net.admin_status import ConnState
 from wsmonitor.net.monitor_session import MonitorSession, SessionConfig
 from wsmonitor.store.history import HistoryStore

@@ -9,7 +9,7 @@ from typing import Any
 
 import socketio
 
-from wsmonitor.net.admin_client import AdminConnectionConfig
+from wsmonitor.net.admin_config import AdminConnectionConfig
 from wsmonitor.net.monitor_session import MonitorSession, SessionConfig
 
 WAIT = 20.0  # generous: the machine is shared and bcrypt is slow

@@ -142,7 +142,7 @@ async def record(
     """Watch until ``duration``, ``stop`` or a final failure (bad credentials); the record dict."""
     from wsmonitor.core.admin_events import ServerStats
     from wsmonitor.core.aggregator import AggregatorConfig
-    from wsmonitor.net.admin_client import AdminConnectionConfig
+    from wsmonitor.net.admin_config import AdminConnectionConfig
     from wsmonitor.net.admin_status import ConnState
     from wsmonitor.net.monitor_session import MonitorSession, SessionConfig
 

@@ -15,13 +15,14 @@ import logging
 import random
 import ssl
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
 from typing import Any
 
 from wsmonitor.core.secrets import register_secret
 from wsmonitor.errors import UserError
-from wsmonitor.net.admin_status import ConnectionStatus, ConnState, ErrorKind, classify_error
+from wsmonitor.net.admin_config import AdminConnectionConfig, normalise_config
+from wsmonitor.net.admin_failure import explain_failure
+from wsmonitor.net.admin_status import ConnectionStatus, ConnState, ErrorKind
 from wsmonitor.net.sio_client import admin_client_class, http_session_factory
 
 log = logging.getLogger(__name__)
@@ -33,26 +34,6 @@ _SIO_LOG.setLevel(logging.ERROR)
 
 
 _NO_RETRY = frozenset({ErrorKind.AUTH, ErrorKind.NAMESPACE, ErrorKind.CONFIG})
-
-
-@dataclass(frozen=True, slots=True)
-class AdminConnectionConfig:
-    """Where and how to reach the admin namespace of one server (or cluster)."""
-
-    url: str
-    namespace: str = "/admin"
-    socketio_path: str = "/socket.io"
-    headers: Mapping[str, str] = field(default_factory=dict)
-    username: str | None = None
-    password: str | None = field(default=None, repr=False)
-    tls_verify: bool = True
-    ca_file: str | None = None
-    transports: tuple[str, ...] | None = None  # None: polling first, then websocket upgrade
-    connect_timeout: float = 10.0  # whole connect incl. namespace auth (bcrypt is slow)
-    request_timeout: float = 5.0
-    reconnect: bool = True
-    backoff_initial: float = 0.5
-    backoff_max: float = 15.0
 
 
 class OperationNotSupported(UserError):
@@ -69,7 +50,7 @@ class AdminClient:
         on_event: Callable[[str, tuple[Any, ...]], object],
         on_status: Callable[[ConnectionStatus], object] | None = None,
     ) -> None:
-        self.config = _normalise(config)
+        self.config = normalise_config(config)
         register_secret(config.password)
         self._on_event = on_event
         self._on_status = on_status
@@ -255,33 +236,8 @@ class AdminClient:
         except Exception as exc:  # socketio.exceptions.ConnectionError, TimeoutError, aiohttp
             elapsed = time.monotonic() - started
             await self._close_client()
-            return self._failure(exc, elapsed)
+            return explain_failure(exc, elapsed, self._connect_error, self.config)
         return None
-
-    def _failure(self, exc: BaseException, elapsed: float) -> tuple[ErrorKind, str]:
-        cfg = self.config
-        # python-socketio also reports Engine.IO failures as connect_error: only a namespace
-        # refusal (the server answered CONNECT_ERROR) carries the server's own words
-        if self._connect_error is not None and "namespaces failed" in str(exc):
-            text = self._connect_error
-            kind, message = classify_error(text, elapsed, cfg.request_timeout)
-            if kind is ErrorKind.AUTH:
-                return kind, f"{message} (server said: {text})"
-            if text in ("Invalid namespace", "Unable to connect"):
-                return ErrorKind.NAMESPACE, (
-                    f"the server has no admin namespace {cfg.namespace} "
-                    f"(is instrument() enabled, with that namespace?) — server said: {text}"
-                )
-            return ErrorKind.OTHER, f"the server refused the admin connection: {text}"
-        if isinstance(exc, TimeoutError):
-            return ErrorKind.TIMEOUT, f"timeout: no admin connection within {elapsed:.0f} s"
-        text = str(exc)
-        if "Unexpected connection error" in text:
-            return ErrorKind.TIMEOUT, (
-                f"timeout: the admin namespace {cfg.namespace} did not answer "
-                f"within {cfg.connect_timeout:.0f} s"
-            )
-        return classify_error(text, elapsed, cfg.request_timeout)
 
     async def _close_client(self) -> None:
         sio, self._sio = self._sio, None
@@ -329,15 +285,3 @@ class AdminClient:
             self.handler_errors += 1
             if self.handler_errors <= 5:
                 log.exception("admin event handler failed on %r", event)
-
-
-def _normalise(config: AdminConnectionConfig) -> AdminConnectionConfig:
-    url = config.url.strip()
-    if url.startswith("ws://"):
-        url = "http://" + url[5:]
-    elif url.startswith("wss://"):
-        url = "https://" + url[6:]
-    if not url.startswith(("http://", "https://")):
-        raise UserError(f"not an http(s) or ws(s) URL: {config.url!r}")
-    namespace = config.namespace if config.namespace.startswith("/") else "/" + config.namespace
-    return replace(config, url=url, namespace=namespace)

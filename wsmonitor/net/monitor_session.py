@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 from wsmonitor.core.aggregator import Aggregator, AggregatorConfig
 from wsmonitor.core.aggregator_snapshot import AggregatorSnapshot
 from wsmonitor.core.socket_store import SocketFeed
-from wsmonitor.net.admin_client import AdminClient, AdminConnectionConfig
+from wsmonitor.net.admin_client import AdminClient
+from wsmonitor.net.admin_config import AdminConnectionConfig
 from wsmonitor.net.admin_status import ConnectionStatus, ConnState
 
 if TYPE_CHECKING:

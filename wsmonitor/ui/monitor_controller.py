@@ -19,7 +19,7 @@ from wsmonitor.core.aggregator import AggregatorConfig
 from wsmonitor.core.profiles import Profile, ProfileStore
 from wsmonitor.core.secrets import register_secret
 from wsmonitor.errors import UserError
-from wsmonitor.net.admin_client import AdminConnectionConfig
+from wsmonitor.net.admin_config import AdminConnectionConfig
 from wsmonitor.net.admin_status import ConnState
 from wsmonitor.net.monitor_session import MonitorSession, SessionConfig, SessionSnapshot
 from wsmonitor.store.history import HistoryStore
