@@ -185,8 +185,14 @@ class _Trace:
         elif name == "connection.start_tls.complete":
             stream = info.get("return_value")
             ssl_obj = stream.get_extra_info("ssl_object") if stream is not None else None
-            version = ssl_obj.version() if ssl_obj is not None else ""
-            row = tl.add("-", "tls", f"TLS handshake done {version} ({self._ms():.1f} ms)")
+            # Version and cipher, as the websocket transport writes them (ws_connect_timing).
+            cipher = ssl_obj.cipher() if ssl_obj is not None else None
+            facts = " ".join(
+                part
+                for part in (ssl_obj.version() if ssl_obj is not None else "", cipher and cipher[0])
+                if part
+            )
+            row = tl.add("-", "tls", f"TLS handshake done {facts} ({self._ms():.1f} ms)")
             tl.mark("tls", row.t_ms)
         elif name == "http11.send_request_headers.started":
             self.sent = True

@@ -15,7 +15,8 @@ class ProbeResult:
     """What ``run_probe`` returns. ``request`` is the options with secrets masked.
 
     ``phases`` maps phase names to the ms at which each ended, for a waterfall: dns, tcp, tls
-    (over wss the websocket's one connect step ends tls, with no tcp mark), http (the first
+    (both transports time them apart; if aiohttp ever hides TCP's end, the websocket marks
+    only tls, ending both), http (the first
     HTTP answer's headers), handshake (the open packet), namespace (the CONNECT answer),
     upgrade, total; and ``failed``, the first sign of failure, only when the verdict is not ok.
     """

@@ -7,7 +7,6 @@ client must. A connection that ends without any close frame is 1006.
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from wsmonitor.net.probe import eio
 from wsmonitor.net.probe.conn import Closed, HttpRefused, relevant_headers
 from wsmonitor.net.probe.options import ProbeOptions
 from wsmonitor.net.probe.timeline import Timeline
+from wsmonitor.net.probe.ws_connect_timing import ConnectTiming, TimedConnector
 
 _MAX_BODY = 2000
 _MAX_MESSAGE = 16 * 1024 * 1024  # larger frames end the probe with 1009 instead of eating memory
@@ -39,20 +39,17 @@ class WsClient:
     pending: tuple[str, str] | None = None  # (request line, phase) until the request is sent
     # Work for the time the server takes to answer the next handshake (run once, in order).
     while_waiting: list[Callable[[], None]] = field(default_factory=list)
-    # The TCP row, held until the request is written: (at, detail).
-    tcp_row: tuple[float, str] | None = None
+    # The connection set-up's timing (TCP, TLS), its rows held until the request is written.
+    connecting: ConnectTiming | None = None
 
     async def close(self) -> None:
         await self.session.close()
 
     def record_request(self, at: float | None = None, not_sent: bool = False) -> None:
         """Add the rows held back (connection, request) in their order, with their times."""
-        if self.tcp_row is not None:
-            tcp_at, detail = self.tcp_row
-            self.tcp_row = None
-            self.tl.add("-", "tcp", detail, at=tcp_at)
-            # aiohttp sets up TCP and TLS in one call: over TLS the one moment ends both.
-            self.tl.mark("tls" if detail.startswith("TCP + TLS") else "tcp", tcp_at)
+        if self.connecting is not None:
+            timing, self.connecting = self.connecting, None
+            timing.record()
         if self.pending is not None:
             line, phase = self.pending
             self.pending = None
@@ -71,20 +68,11 @@ class WsClient:
 _CURRENT: ContextVar[WsClient | None] = ContextVar("wsmonitor_probe_ws_client", default=None)
 
 
-class _Connector(aiohttp.TCPConnector):
-    """Reports TCP (+TLS) connection time to the timeline."""
+class _Connector(TimedConnector):
+    """Times TCP and TLS for the client whose request is in flight."""
 
-    async def connect(self, req: Any, traces: Any, timeout: Any) -> Any:
-        started = time.perf_counter()
-        conn = await super().connect(req, traces, timeout)
-        client = _CURRENT.get()
-        if client is not None:
-            # The row waits until the request is written: the server should not wait for it.
-            elapsed = (time.perf_counter() - started) * 1000
-            tls = " + TLS" if req.is_ssl() else ""
-            detail = f"TCP{tls} connected to {req.host}:{req.port} ({elapsed:.1f} ms)"
-            client.tcp_row = (client.tl.now_ms(), detail)
-        return conn
+    def holder(self) -> WsClient | None:
+        return _CURRENT.get()
 
 
 class _Request(aiohttp.ClientRequest):
