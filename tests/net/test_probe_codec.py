@@ -115,13 +115,6 @@ def test_reports_render() -> None:
     assert "## Handshake probe: `ok`" in md and "a\\|b" in md
 
 
-def test_presets_are_valid_options() -> None:
-    from wsmonitor.net.probe import PRESETS
-
-    for name, preset in PRESETS.items():
-        assert ProbeOptions(url="http://h", token="t", **preset).validate(), name
-
-
 def test_base64_binary_packets_are_engineio() -> None:
     assert eio.decode_payload("b4AQID\x1e2", 4) == ["b4AQID", "2"]
     assert eio.describe("b4AQID") == "binary (base64)"

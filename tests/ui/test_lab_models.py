@@ -6,7 +6,8 @@ from PySide6.QtCore import Qt
 
 from wsmonitor.ui.diagnose.matrix_model import Cell, MatrixModel, matrix_rows
 from wsmonitor.ui.lab import timeline_model
-from wsmonitor.ui.lab.settings import LabSettings
+from wsmonitor.ui.lab.compare_strip import CompareStrip, RunEntry
+from wsmonitor.ui.lab.settings import EIO_BOTH, LabSettings
 from wsmonitor.ui.lab.timeline_model import TimelineModel, TimelineRow
 
 
@@ -55,3 +56,38 @@ def test_settings_json_never_holds_the_token():
     assert LabSettings.from_json({"eio": "four", "timeout": "x", "headers": [["a"]]}) == (
         LabSettings()
     )
+
+
+def test_settings_eio_choice_reads_back_and_odd_values_fall_back():
+    both = LabSettings(eio=EIO_BOTH)
+    assert both.compares and both.versions() == (4, 3)
+    assert LabSettings.from_json(both.to_json()) == both
+    assert LabSettings(eio=3).versions() == (3,) and not LabSettings(eio=3).compares
+    for raw, eio in (("3+4", EIO_BOTH), (3, 3), (4.0, 4), (True, 4), ("4", 4), (None, 4)):
+        assert LabSettings.from_json({"eio": raw}).eio == eio
+
+
+def test_settings_json_drops_a_secret_header_value_even_when_called_directly():
+    settings = LabSettings(headers=(("Authorization", "Bearer abc.def.ghi"), ("X-App", "mini")))
+    assert settings.to_json()["headers"] == [["Authorization", ""], ["X-App", "mini"]]
+
+
+def test_compare_strip_entries_read_like_the_report_line(qtbot):
+    strip = CompareStrip()
+    qtbot.addWidget(strip)
+    strip.show_entries([RunEntry("EIO 4"), RunEntry("EIO 3")])
+    assert strip.text() == "EIO 4 waiting… · EIO 3 waiting…"
+    assert not strip.button(0).isEnabled()
+    clicked: list[int] = []
+    strip.entry_clicked.connect(clicked.append)
+    strip.set_entry(0, RunEntry("EIO 4", "done", "ok", "Connected.", 12.4))
+    strip.set_entry(1, RunEntry("EIO 3", "done", "protocol_mismatch", "Refused.", 8.0))
+    assert strip.text() == "EIO 4 ✓ ok 12 ms · EIO 3 ✗ protocol_mismatch 8 ms"
+    assert [e.level for e in strip.entries()] == ["ok", "error"]
+    assert strip.button(1).toolTip() == "Refused."
+    strip.button(1).click()
+    assert clicked == [1]
+    strip.select(1)
+    assert strip.selected() == 1 and "bold" in strip.button(1).styleSheet()
+    strip.clear()
+    assert strip.entries() == [] and strip.isHidden()

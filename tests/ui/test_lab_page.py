@@ -55,9 +55,16 @@ async def test_ok_server_shows_green_verdict_timeline_and_waterfall(qtbot, lab, 
     assert cli["verdict"] == lab.banner.code
 
 
-async def test_wechat_eio3_preset_on_python_server_says_protocol_mismatch(qtbot, lab, demo_server):
-    lab.form.set_settings(LabSettings(url=demo_server.url, token=demo_server.token))
-    lab.presets.apply("WeChat mini-program (EIO 3)")
+async def test_eio3_websocket_on_python_server_says_protocol_mismatch(qtbot, lab, demo_server):
+    lab.form.set_settings(
+        LabSettings(
+            url=demo_server.url,
+            token=demo_server.token,
+            eio=3,
+            transport="websocket",
+            token_in="query",
+        )
+    )
     settings = lab.form.settings()
     assert (settings.eio, settings.transport, settings.token_in) == (3, "websocket", "query")
     qtbot.mouseClick(lab.fire_button, Qt.MouseButton.LeftButton)

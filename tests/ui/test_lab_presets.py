@@ -9,9 +9,10 @@ import pytest
 from keyring.backends import fail
 
 from wsmonitor.ui.lab.form import ProbeForm
+from wsmonitor.ui.lab.options_bridge import to_probe_runs
 from wsmonitor.ui.lab.preset_bar import PresetBar
-from wsmonitor.ui.lab.presets import KEYRING_KIND, PresetStore
-from wsmonitor.ui.lab.settings import LabSettings
+from wsmonitor.ui.lab.presets import BUILTIN_PRESETS, KEYRING_KIND, PresetStore
+from wsmonitor.ui.lab.settings import EIO_BOTH, LabSettings
 
 TOKEN = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c2VyLTQyIn0.c2lnbmF0dXJlLWZvci10ZXN0cw"
 
@@ -29,14 +30,15 @@ def _form(bar: PresetBar) -> ProbeForm:
     return bar._form
 
 
-def test_wechat_presets_use_websocket_and_query_token_for_both_versions(bar):
+def test_one_wechat_preset_compares_both_versions_over_websocket_with_query_token(bar):
     form = _form(bar)
     form.set_settings(LabSettings(url="http://10.0.0.5:3000", token=TOKEN))
-    for name, eio in (("WeChat mini-program (EIO 4)", 4), ("WeChat mini-program (EIO 3)", 3)):
-        bar.apply(name)
-        settings = form.settings()
-        assert (settings.eio, settings.transport, settings.token_in) == (eio, "websocket", "query")
-        assert settings.url == "http://10.0.0.5:3000" and settings.token == TOKEN
+    assert [name for name in bar.names() if "WeChat" in name] == ["WeChat mini-program"]
+    bar.apply("WeChat mini-program")
+    settings = form.settings()
+    assert (settings.eio, settings.transport, settings.token_in) == (EIO_BOTH, "websocket", "query")
+    assert settings.versions() == (4, 3)
+    assert settings.url == "http://10.0.0.5:3000" and settings.token == TOKEN
     bar.apply("Polling only")
     assert form.settings().transport == "polling"
     bar.apply("Legacy v2 client (EIO 3)")
@@ -117,3 +119,94 @@ def test_a_token_in_the_url_or_a_header_never_reaches_the_file(bar, memory_keyri
     saved = bar.store.entries()[0].settings
     assert saved.url == "wss://user@api.example.com/?room=7"
     assert saved.headers == (("Authorization", ""), ("X-App", "mini"))
+
+
+def _choose(bar: PresetBar, text: str) -> None:
+    """As a user picks an entry in the list (activated fires even for the current entry)."""
+    index = bar.names().index(text)
+    bar.combo.setCurrentIndex(index)
+    bar.combo.activated.emit(index)
+
+
+def test_picker_turns_custom_after_an_edit_and_choosing_the_preset_reapplies_it(bar):
+    form = _form(bar)
+    form.set_settings(LabSettings(url="http://10.0.0.5:3000"))
+    _choose(bar, "WeChat mini-program")
+    assert bar.combo.currentText() == "WeChat mini-program" and bar.custom_origin() is None
+    # URL, token and timeout are not part of the preset: it still matches.
+    form.url.setText("http://10.0.0.6:3000")
+    form.token.setText(TOKEN)
+    form.timeout.setValue(3)
+    assert bar.combo.currentText() == "WeChat mini-program"
+    form.transport.setCurrentIndex(form.transport.findData("polling"))
+    assert bar.combo.currentText() == "Custom (from WeChat mini-program)"
+    assert bar.combo.currentData() is None and bar.custom_origin() == "WeChat mini-program"
+    # Undoing the edit makes it the preset again.
+    form.transport.setCurrentIndex(form.transport.findData("websocket"))
+    assert bar.combo.currentText() == "WeChat mini-program"
+    form.eio.setCurrentIndex(form.eio.findData(4))
+    assert bar.combo.currentText() == "Custom (from WeChat mini-program)"
+    _choose(bar, "WeChat mini-program")
+    settings = form.settings()
+    assert (settings.eio, settings.transport, settings.token_in) == (EIO_BOTH, "websocket", "query")
+    assert settings.url == "http://10.0.0.6:3000" and settings.token == TOKEN
+    assert bar.combo.currentText() == "WeChat mini-program"
+    assert bar.names()[0] == "— choose a preset —"
+
+
+def test_a_saved_preset_turns_custom_when_any_saved_field_changes(bar, memory_keyring):
+    form = _form(bar)
+    form.set_settings(LabSettings(url="http://10.0.0.5:3000", token=TOKEN, hold=2))
+    bar.name.setText("mine")
+    bar.save()
+    assert bar.combo.currentText() == "mine" and bar.delete_button.isEnabled()
+    form.token.setText("another-token-typed-in")  # never part of a preset
+    assert bar.combo.currentText() == "mine"
+    form.hold.setValue(5)
+    assert bar.combo.currentText() == "Custom (from mine)"
+    assert not bar.delete_button.isEnabled()
+    _choose(bar, "mine")
+    assert form.settings().hold == 2 and bar.combo.currentText() == "mine"
+
+
+def test_a_saved_preset_with_eio_3_and_4_round_trips(bar, memory_keyring, tmp_path):
+    form = _form(bar)
+    form.set_settings(LabSettings(url="https://api.example.com", token=TOKEN, eio=EIO_BOTH))
+    assert form.eio.currentText().startswith("3 and 4")
+    bar.name.setText("both versions")
+    bar.keep_token.setChecked(True)
+    bar.save()
+    stored = json.loads(bar.store.path.read_text(encoding="utf-8"))["presets"][0]
+    assert stored["settings"]["eio"] == EIO_BOTH
+    # A fresh store (the next start of the app) reads it back.
+    again = PresetStore(tmp_path).load("both versions")
+    assert again.eio == EIO_BOTH and again.versions() == (4, 3) and again.token == TOKEN
+    form.set_settings(LabSettings())
+    bar.apply("both versions")
+    assert form.settings().eio == EIO_BOTH and form.eio.currentText().startswith("3 and 4")
+
+
+def test_presets_saved_before_the_compare_choice_still_load(bar):
+    old_file = {
+        "version": 1,
+        "presets": [
+            {"name": "v2 app", "settings": {"url": "http://a:1", "eio": 3}},
+            {"name": "v4 app", "settings": {"url": "http://b:2", "eio": 4}},
+            {"name": "typo", "settings": {"url": "http://c:3", "eio": "3 and 5"}},
+        ],
+    }
+    bar.store.path.write_text(json.dumps(old_file), encoding="utf-8")
+    bar.reload()
+    for name, eio in (("v2 app", 3), ("v4 app", 4), ("typo", 4)):
+        bar.apply(name)
+        assert _form(bar).settings().eio == eio
+        assert bar.combo.currentText() == name
+
+
+def test_every_builtin_preset_gives_valid_probe_options_for_each_version(bar):
+    form = _form(bar)
+    for name in [preset.name for preset in BUILTIN_PRESETS]:
+        form.set_settings(LabSettings(url="http://10.0.0.5:3000", token=TOKEN))
+        bar.apply(name)
+        runs = to_probe_runs(form.settings())  # raises FormErrors on an invalid combination
+        assert runs and all(run.validate() for run in runs), name

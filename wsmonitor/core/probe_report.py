@@ -70,8 +70,14 @@ def render_text(data: dict[str, Any], *, timeline: bool = True) -> str:
 
 def render_markdown(data: dict[str, Any]) -> str:
     """A Markdown report to paste into an issue or chat."""
+    lines = [f"## Handshake probe: `{data['verdict']}`", "", *_markdown_body(data)]
+    return redact("\n".join(lines) + "\n")
+
+
+def _markdown_body(data: dict[str, Any]) -> list[str]:
+    """A probe's Markdown report below its heading: summary, hints, request, token, timeline."""
     req = data.get("request", {})
-    lines = [f"## Handshake probe: `{data['verdict']}`", "", data["summary"], ""]
+    lines = [data["summary"], ""]
     if data.get("hints"):
         lines += ["**Hints**", "", *[f"- {h}" for h in data["hints"]], ""]
     lines += ["**Request**", "", "| option | value |", "|---|---|"]
@@ -89,7 +95,38 @@ def render_markdown(data: dict[str, Any]) -> str:
         lines.append(
             f"| {e['t_ms']:.1f} | {_DIR.get(e['dir'], e['dir'])} | {e['kind']} | `{detail}` |"
         )
+    return lines
+
+
+def _run_label(data: dict[str, Any]) -> str:
+    req = data.get("request", {})
+    return "raw websocket" if req.get("raw") else f"EIO {req.get('eio')}"
+
+
+def compare_line(runs: list[dict[str, Any]]) -> str:
+    """One line comparing probes of the same server, e.g. ``EIO 4 ✓ ok 12 ms · EIO 3 ✗ …``."""
+    parts = []
+    for data in runs:
+        total = data.get("phases", {}).get("total")
+        took = "" if total is None else f" {total:.0f} ms"
+        mark = "✓" if data["ok"] else "✗"
+        parts.append(f"{_run_label(data)} {mark} {data['verdict']}{took}")
+    return redact(" · ".join(parts))
+
+
+def render_compare_markdown(runs: list[dict[str, Any]]) -> str:
+    """Several probes of one server (EIO 4 and EIO 3): a comparison line, one section per run."""
+    labels = [_run_label(data) for data in runs]
+    lines = [f"# Handshake probe: {' vs '.join(labels)}", "", compare_line(runs)]
+    for label, data in zip(labels, runs, strict=True):
+        lines += ["", f"## {label}: `{data['verdict']}`", "", *_markdown_body(data)]
     return redact("\n".join(lines) + "\n")
+
+
+def render_compare_json(runs: list[dict[str, Any]], *, evidence: bool = False) -> str:
+    """``{"runs": [...]}``, each run the object :func:`render_json` gives for it."""
+    out = [{k: v for k, v in data.items() if evidence or k != "evidence"} for data in runs]
+    return redact(json.dumps({"runs": out}, ensure_ascii=False, default=str))
 
 
 def render_diagnose_text(data: dict[str, Any], *, width: int | None = None) -> str:

@@ -17,13 +17,12 @@ from wsmonitor.net.probe.diagnose import (
     run_diagnose,
 )
 from wsmonitor.net.probe.engine import run_probe
-from wsmonitor.net.probe.options import PRESETS, ProbeOptions, ProbeOptionsError
+from wsmonitor.net.probe.options import ProbeOptions, ProbeOptionsError
 from wsmonitor.net.probe.raw_ws import run_raw_probe
 from wsmonitor.net.probe.result import ProbeResult
 from wsmonitor.net.probe.timeline import TimelineEvent
 
 __all__ = [
-    "PRESETS",
     "DiagnoseOptions",
     "DiagnoseProgress",
     "DiagnoseResult",

@@ -24,7 +24,6 @@ from wsmonitor.net.probe.option_checks import url_parts as _url_parts
 
 __all__ = [
     "DEFAULT_PATH",
-    "PRESETS",
     "TOKEN_PLACES",
     "TRANSPORTS",
     "ProbeOptions",
@@ -36,16 +35,6 @@ DEFAULT_PATH = "/socket.io/"
 
 # What urlencode (quote_plus) leaves as it is: such keys and values need no quoting.
 _QUERY_SAFE = re.compile(r"[A-Za-z0-9_.~-]*")
-
-
-# Ready-made option sets (the GUI's presets; CLI flags spell the same things out).
-PRESETS: dict[str, dict[str, Any]] = {
-    "Browser (socket.io-client v4)": {"eio": 4, "transport": "upgrade", "token_in": "auth"},
-    "WeChat mini-program, EIO 3": {"eio": 3, "transport": "websocket", "token_in": "query"},
-    "WeChat mini-program, EIO 4": {"eio": 4, "transport": "websocket", "token_in": "query"},
-    "Polling only (proxy without websockets)": {"eio": 4, "transport": "polling"},
-    "Native client, header token": {"eio": 4, "transport": "websocket", "token_in": "header"},
-}
 
 
 @dataclass

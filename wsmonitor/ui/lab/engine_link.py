@@ -13,6 +13,7 @@ from wsmonitor.core.verdict import Verdict
 from wsmonitor.net.probe import ProbeOptions, ProbeResult, TimelineEvent
 from wsmonitor.net.probe import run_probe as _run
 from wsmonitor.net.probe.masking import find_secrets, mask_all
+from wsmonitor.ui.lab.compare_strip import RunEntry
 from wsmonitor.ui.lab.timeline_model import TimelineRow
 from wsmonitor.ui.lab.waterfall import Phase
 
@@ -93,7 +94,8 @@ def phases(result: ProbeResult) -> list[Phase]:
         for name, t in result.phases.items()
         if name in PHASE_LABELS and (failed_at is None or t <= failed_at)
     )
-    # Over wss the websocket's one connect step sets up TCP and TLS: the engine marks tls only.
+    # Should the engine not see where TCP ended (its aiohttp fallback), it marks tls only,
+    # and that one bar covers both.
     combined = "tls" in result.phases and "tcp" not in result.phases
     bars: list[Phase] = []
     start = 0.0
@@ -116,9 +118,23 @@ def _failed_step(result: ProbeResult) -> str:
     return "hold" if evidence.connect_acked else "failed"
 
 
+def run_entry(label: str, result: ProbeResult) -> RunEntry:
+    """The compare strip's entry for a finished run."""
+    verdict = result.verdict
+    return RunEntry(label, "done", verdict.code, verdict.summary, total_ms(result))
+
+
 def render_report(result: ProbeResult, fmt: str) -> str:
     """Markdown or JSON from core.probe_report (secrets masked there), as the CLI prints it."""
     data = result.to_dict()
     if fmt == "json":
         return probe_report.render_json(data)
     return probe_report.render_markdown(data)
+
+
+def render_compare_report(results: list[ProbeResult], fmt: str) -> str:
+    """Both runs of a "3 and 4" Fire in one report (core.probe_report masks secrets)."""
+    runs = [result.to_dict() for result in results]
+    if fmt == "json":
+        return probe_report.render_compare_json(runs)
+    return probe_report.render_compare_markdown(runs)

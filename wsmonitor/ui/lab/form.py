@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from wsmonitor.ui.lab.headers_table import HeadersTable
 from wsmonitor.ui.lab.secret_url_edit import SecretUrlEdit
-from wsmonitor.ui.lab.settings import LabSettings
+from wsmonitor.ui.lab.settings import EIO_BOTH, LabSettings
 
 _TRANSPORT_LABELS = (
     ("upgrade", "polling, then upgrade to websocket"),
@@ -31,6 +31,11 @@ _TOKEN_PLACES = (
     ("query", "query string (?token=)"),
     ("header", "Authorization: Bearer header"),
     ("cookie", "cookie (token=)"),
+)
+_EIO_CHOICES = (
+    (4, "4 (Socket.IO v3/v4)"),
+    (3, "3 (Socket.IO v2)"),
+    (EIO_BOTH, "3 and 4 (compare: fires both)"),
 )
 _TLS_MODES = (("verify", "verify"), ("insecure", "do not verify"), ("ca", "verify with CA file"))
 
@@ -51,6 +56,8 @@ class ProbeForm(QWidget):
     """Reads and writes :class:`LabSettings`; shows a message under each field that is wrong."""
 
     token_changed = Signal(str)
+    #: Any field was edited (once per ``set_settings``, not once per field it sets).
+    changed = Signal()
     #: Enter pressed in a text field: the page fires.
     submitted = Signal()
 
@@ -58,7 +65,8 @@ class ProbeForm(QWidget):
         super().__init__()
         self.url = SecretUrlEdit()
         self.url.setPlaceholderText("http://host:port  (ws://, https://, wss:// also work)")
-        self.eio = _combo(((4, "4 (Socket.IO v3/v4)"), (3, "3 (Socket.IO v2)")))
+        self.eio = _combo(_EIO_CHOICES)
+        self.eio.setToolTip("“3 and 4” runs the same handshake with EIO 4, then EIO 3")
         self.transport = _combo(_TRANSPORT_LABELS)
         self.namespace = QLineEdit()
         self.path = QLineEdit()
@@ -89,6 +97,8 @@ class ProbeForm(QWidget):
         self.hold.setToolTip("Stay connected this long to watch heartbeats and server-side closes")
         for line in (self.url, self.namespace, self.path, self.token, self.origin):
             line.returnPressed.connect(self.submitted.emit)
+        self._loading = False
+        self._watch_changes()
 
         self._layout = QFormLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
@@ -122,7 +132,7 @@ class ProbeForm(QWidget):
     def settings(self) -> LabSettings:
         return LabSettings(
             url=self.url.text().strip(),
-            eio=int(self.eio.currentData()),
+            eio=_eio_choice(self.eio.currentData()),
             transport=str(self.transport.currentData()),
             namespace=self.namespace.text().strip() or "/",
             path=self.path.text().strip() or "/socket.io/",
@@ -137,6 +147,14 @@ class ProbeForm(QWidget):
         )
 
     def set_settings(self, settings: LabSettings) -> None:
+        self._loading = True
+        try:
+            self._set_fields(settings)
+        finally:
+            self._loading = False
+        self.changed.emit()
+
+    def _set_fields(self, settings: LabSettings) -> None:
         self.url.setText(settings.url)
         _select(self.eio, settings.eio)
         _select(self.transport, settings.transport)
@@ -169,6 +187,21 @@ class ProbeForm(QWidget):
         return self._errors[key].text()
 
     # -- behaviour ----------------------------------------------------------------------------
+    def _watch_changes(self) -> None:
+        for line in (self.url, self.namespace, self.path, self.token, self.origin, self.ca_file):
+            line.textChanged.connect(self._field_changed)
+        for combo in (self.eio, self.transport, self.token_in, self.tls):
+            combo.currentIndexChanged.connect(self._field_changed)
+        for spin in (self.timeout, self.hold):
+            spin.valueChanged.connect(self._field_changed)
+        table = self.headers.table.model()
+        for signal in (table.dataChanged, table.rowsInserted, table.rowsRemoved):
+            signal.connect(self._field_changed)
+
+    def _field_changed(self, *_: object) -> None:
+        if not self._loading:
+            self.changed.emit()
+
     def _toggle_token(self, shown: bool) -> None:
         mode = QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password
         self.token.setEchoMode(mode)
@@ -184,6 +217,11 @@ class ProbeForm(QWidget):
         )
         if path:
             self.ca_file.setText(path)
+
+
+def _eio_choice(data: object) -> int | str:
+    """The EIO combo's data as LabSettings holds it (Qt may hand an int back as another type)."""
+    return EIO_BOTH if data == EIO_BOTH else int(str(data))
 
 
 def _row(*widgets: QWidget) -> QWidget:

@@ -7,6 +7,8 @@ the form has (a "verify with CA file" mode without a file).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from wsmonitor.net.probe.options import ProbeOptions
 from wsmonitor.ui.lab.settings import LabSettings
 
@@ -48,3 +50,24 @@ def to_probe_options(settings: LabSettings, *, raw: bool = False) -> ProbeOption
     if errors:
         raise FormErrors({field: "; ".join(messages) for field, messages in errors.items()})
     return options.validate()
+
+
+def to_probe_runs(settings: LabSettings) -> list[ProbeOptions]:
+    """Validated options for each EIO version one Fire runs (EIO 4 then 3 when comparing).
+
+    Each version is built and checked on its own, so each keeps its own defaults (with EIO 3 a
+    token meant for the auth payload goes in the query string: ``ProbeOptions.token_place``).
+    Raises FormErrors with every problem of every version, each message once.
+    """
+    runs: list[ProbeOptions] = []
+    errors: dict[str, list[str]] = {}
+    for version in settings.versions():
+        try:
+            runs.append(to_probe_options(replace(settings, eio=version)))
+        except FormErrors as exc:
+            for field, message in exc.errors.items():
+                if message not in errors.setdefault(field, []):
+                    errors[field].append(message)
+    if errors:
+        raise FormErrors({field: "; ".join(messages) for field, messages in errors.items()})
+    return runs

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 from qasync import asyncSlot
 
+from wsmonitor.ui.lab.compare_strip import CompareStrip
 from wsmonitor.ui.lab.controller import LabController
 from wsmonitor.ui.lab.form import ProbeForm
 from wsmonitor.ui.lab.preset_bar import PresetBar
@@ -27,7 +28,10 @@ from wsmonitor.ui.page import Page
 
 
 class LabPage(Page):
-    """Fire one handshake with every option, watch it packet by packet, read the verdict."""
+    """Fire one handshake with every option, watch it packet by packet, read the verdict.
+
+    With EIO "3 and 4" one Fire runs it twice; the compare strip picks the run shown.
+    """
 
     title = "Handshake lab"
     description = "Fire one Socket.IO handshake and see why it fails"
@@ -43,6 +47,7 @@ class LabPage(Page):
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setEnabled(False)
         self.banner = VerdictBanner()
+        self.compare_strip = CompareStrip()
         self.timeline = TimelineModel(self)
         self.timeline_view = timeline_view(self.timeline)
         self.waterfall = PhaseWaterfall()
@@ -51,11 +56,14 @@ class LabPage(Page):
         self.copy_json = QPushButton("Copy report (JSON)")
         self.report_note = QLabel()
         self.report_note.setObjectName("reportNote")
+        # Wrapped, so a long note never widens the right-hand side.
+        self.report_note.setWordWrap(True)
         self.controller = LabController(self)
         self._build()
         self.fire_button.clicked.connect(self._on_fire)
         self.form.submitted.connect(self._on_fire)
         self.cancel_button.clicked.connect(self.controller.cancel)
+        self.compare_strip.entry_clicked.connect(self.controller.select)
         self.copy_markdown.clicked.connect(lambda: self.controller.copy_report("markdown"))
         self.copy_json.clicked.connect(lambda: self.controller.copy_report("json"))
         self.form.token_changed.connect(self.token_panel.inspect)
@@ -79,6 +87,8 @@ class LabPage(Page):
         self.fire_button.setEnabled(not running)
         self.cancel_button.setEnabled(running)
         self.presets.setEnabled(not running)
+        # A finished run of a compare Fire is not shown until the pair is done.
+        self.compare_strip.setEnabled(not running)
 
     def set_report_available(self, available: bool) -> None:
         self.copy_markdown.setEnabled(available)
@@ -106,6 +116,8 @@ class LabPage(Page):
         report_row.addWidget(self.report_note, 1)
         right_box = QWidget()
         right = QVBoxLayout(right_box)
+        # Above the banner: picking a run changes the banner, timeline and waterfall below it.
+        right.addWidget(self.compare_strip)
         right.addWidget(self.banner)
         right.addWidget(QLabel("<b>Timeline</b>"))
         right.addWidget(self.timeline_view, 1)

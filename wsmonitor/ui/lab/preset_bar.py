@@ -16,19 +16,29 @@ from PySide6.QtWidgets import (
 )
 
 from wsmonitor.ui.lab.form import ProbeForm
-from wsmonitor.ui.lab.presets import BUILTIN_PRESETS, PresetError, PresetStore
+from wsmonitor.ui.lab.presets import BUILTIN_PRESETS, PresetError, PresetStore, builtin_preset
+from wsmonitor.ui.lab.settings import LabSettings
 
 _BUILTIN = "builtin"
 _USER = "user"
+_NO_PRESET = "— choose a preset —"
 
 
 class PresetBar(QWidget):
-    """Applies a preset to the form, saves the form as a user preset, deletes user presets."""
+    """Applies a preset to the form, saves the form as a user preset, deletes user presets.
+
+    The picker tells the truth: once the form no longer matches the preset last applied, its
+    first entry reads "Custom (from NAME)" and is selected; choosing the preset re-applies it.
+    """
 
     def __init__(self, form: ProbeForm, store: PresetStore | None = None) -> None:
         super().__init__()
         self._form = form
         self.store = store or PresetStore()
+        # The preset last applied (kind, name) and, for a user preset, the form just after.
+        self._origin: tuple[str, str] | None = None
+        self._snapshot: LabSettings | None = None
+        self._applying = False
         self.combo = QComboBox()
         self.combo.setMinimumContentsLength(28)
         self.combo.activated.connect(self._apply_current)
@@ -65,10 +75,12 @@ class PresetBar(QWidget):
         layout.addWidget(self.message)
         self.message.hide()
         self.reload()
+        form.changed.connect(self._refresh)
 
     def reload(self, select: str | None = None) -> None:
+        """Rebuild the list; ``select`` names the user preset the form now is (just saved)."""
         self.combo.clear()
-        self.combo.addItem("— choose a preset —", None)
+        self.combo.addItem(_NO_PRESET, None)
         for preset in BUILTIN_PRESETS:
             self.combo.addItem(preset.name, (_BUILTIN, preset.name))
             self.combo.setItemData(self.combo.count() - 1, preset.description, 3)  # ToolTipRole
@@ -78,9 +90,27 @@ class PresetBar(QWidget):
             for preset in user:
                 label = preset.name + ("  🔑" if preset.token_in_keyring else "")
                 self.combo.addItem(label, (_USER, preset.name))
-        index = self.combo.findData((_USER, select)) if select else 0
+        index = self._index_of((_USER, select)) if select else 0
         self.combo.setCurrentIndex(max(index, 0))
+        if index > 0:
+            self._remember(_USER, str(select))
+        else:
+            self._origin = self._snapshot = None
         self._update_delete()
+
+    def _index_of(self, data: tuple[str, str]) -> int:
+        """The entry holding ``data``, or -1. (QComboBox.findData compares Python objects by
+        identity under PySide6, so an equal tuple built elsewhere is never found.)"""
+        for index in range(self.combo.count()):
+            if self.combo.itemData(index) == data:
+                return index
+        return -1
+
+    def custom_origin(self) -> str | None:
+        """The preset the form was edited away from, or None while it matches (or none chosen)."""
+        if self._origin is None or self._form_matches():
+            return None
+        return self._origin[1]
 
     def names(self) -> list[str]:
         return [self.combo.itemText(i) for i in range(self.combo.count())]
@@ -114,7 +144,8 @@ class PresetBar(QWidget):
         kind, name = data
         if kind == _BUILTIN:
             preset = next(p for p in BUILTIN_PRESETS if p.name == name)
-            self._form.set_settings(preset.apply(self._form.settings()))
+            self._set_form(preset.apply(self._form.settings()))
+            self._remember(kind, name)
             self._say(f"{preset.name}: {preset.description}.")
             return
         try:
@@ -129,9 +160,46 @@ class PresetBar(QWidget):
             note = " (no token kept with it: the one in the form stays)."
         else:
             note = " with its token from the OS keyring." if settings.token else "."
-        self._form.set_settings(settings)
+        self._set_form(settings)
+        self._remember(kind, name)
         self.name.setText(name)
         self._say(f"Loaded “{name}”{note}")
+
+    # -- "Custom" when the form was edited away from its preset -------------------------------
+    def _set_form(self, settings: LabSettings) -> None:
+        self._applying = True  # the form's change signal is ours: nothing was edited
+        try:
+            self._form.set_settings(settings)
+        finally:
+            self._applying = False
+
+    def _remember(self, kind: str, name: str) -> None:
+        self._origin = (kind, name)
+        # A token is never part of a preset, so typing another one does not make it Custom.
+        self._snapshot = _comparable(self._form.settings())
+        self._refresh()
+
+    def _form_matches(self) -> bool:
+        if self._origin is None:
+            return True
+        kind, name = self._origin
+        if kind == _BUILTIN:
+            preset = builtin_preset(name)
+            return preset is not None and preset.matches(self._form.settings())
+        return self._snapshot == _comparable(self._form.settings())
+
+    def _refresh(self) -> None:
+        """Show the preset when the form matches it, else "Custom (from …)"."""
+        if self._applying or self._origin is None:
+            return
+        origin = self.custom_origin()
+        index = self._index_of(self._origin)
+        if origin is None and index > 0:
+            self.combo.setItemText(0, _NO_PRESET)
+            self.combo.setCurrentIndex(index)
+        else:
+            self.combo.setItemText(0, f"Custom (from {origin})" if index > 0 else "Custom")
+            self.combo.setCurrentIndex(0)
 
     def _delete_current(self) -> None:
         data = self.combo.currentData()
@@ -149,3 +217,7 @@ class PresetBar(QWidget):
         self.message.setStyleSheet(f"color: {'#c8382e' if error else '#555b63'};")
         self.message.setText(text)
         self.message.show()
+
+
+def _comparable(settings: LabSettings) -> LabSettings:
+    return replace(settings, token="")

@@ -15,7 +15,7 @@ from typing import Any
 
 from wsmonitor.core.paths import config_dir
 from wsmonitor.store import keyring_store
-from wsmonitor.ui.lab.settings import LabSettings
+from wsmonitor.ui.lab.settings import EIO_BOTH, LabSettings
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +34,14 @@ class BuiltinPreset:
     def apply(self, settings: LabSettings) -> LabSettings:
         return replace(settings, **self.changes)
 
+    def matches(self, settings: LabSettings) -> bool:
+        """True while ``settings`` still has every option this preset sets (URL, token free)."""
+        return all(getattr(settings, key) == value for key, value in self.changes.items())
+
+
+def builtin_preset(name: str) -> BuiltinPreset | None:
+    return next((p for p in BUILTIN_PRESETS if p.name == name), None)
+
 
 BUILTIN_PRESETS: tuple[BuiltinPreset, ...] = (
     BuiltinPreset(
@@ -42,14 +50,10 @@ BUILTIN_PRESETS: tuple[BuiltinPreset, ...] = (
         {"eio": 4, "transport": "upgrade", "token_in": "auth", "path": "/socket.io/"},
     ),
     BuiltinPreset(
-        "WeChat mini-program (EIO 4)",
-        "websocket only, token in the query string (wx.connectSocket cannot poll)",
-        {"eio": 4, "transport": "websocket", "token_in": "query"},
-    ),
-    BuiltinPreset(
-        "WeChat mini-program (EIO 3)",
-        "websocket only, token in the query string, the older v2 mini-program SDKs",
-        {"eio": 3, "transport": "websocket", "token_in": "query"},
+        "WeChat mini-program",
+        "websocket only (wx.connectSocket cannot poll), token in the query string; EIO 4 and 3"
+        " in one Fire, since mini-program SDKs ship both",
+        {"eio": EIO_BOTH, "transport": "websocket", "token_in": "query"},
     ),
     BuiltinPreset(
         "Polling only",

@@ -9,6 +9,9 @@ from typing import Any
 from wsmonitor.net.probe.masking import is_secret_name
 
 EIO_VERSIONS = (4, 3)
+#: The "3 and 4" choice: one Fire runs the same handshake with EIO 4, then with EIO 3.
+EIO_BOTH = "3+4"
+EIO_CHOICES: tuple[int | str, ...] = (*EIO_VERSIONS, EIO_BOTH)
 TRANSPORTS = ("upgrade", "websocket", "polling")
 #: "" is the CLI default: the auth payload on EIO 4, the query string on EIO 3.
 TOKEN_PLACES = ("", "auth", "query", "header", "cookie")
@@ -20,7 +23,7 @@ class LabSettings:
     """Every option of one probe as the user entered it (the token included, in memory only)."""
 
     url: str = "http://localhost:3000"
-    eio: int = 4
+    eio: int | str = 4  # 4, 3 or EIO_BOTH
     transport: str = "upgrade"
     namespace: str = "/"
     path: str = "/socket.io/"
@@ -33,6 +36,15 @@ class LabSettings:
     timeout: float = 10.0
     hold: float = 0.0
 
+    @property
+    def compares(self) -> bool:
+        """True when one Fire compares EIO versions (the "3 and 4" choice)."""
+        return self.eio == EIO_BOTH
+
+    def versions(self) -> tuple[int, ...]:
+        """The EIO versions one Fire runs, in order: (4, 3) when comparing."""
+        return EIO_VERSIONS if self.compares else (int(self.eio),)
+
     def without_token(self) -> LabSettings:
         """These settings with no secret: no token, and none in the URL or the headers either
         (a ``?token=`` pasted into the URL or an ``Authorization`` header is as secret)."""
@@ -41,9 +53,11 @@ class LabSettings:
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-safe dict WITHOUT the token: tokens never reach a settings file."""
-        data = asdict(self.without_token())
+        clean = self.without_token()
+        data = asdict(clean)
         del data["token"]
-        data["headers"] = [list(pair) for pair in self.headers]
+        # The cleaned headers: an Authorization value is as secret as the token.
+        data["headers"] = [list(pair) for pair in clean.headers]
         return data
 
     @classmethod
@@ -68,8 +82,10 @@ def _sanitised(settings: LabSettings) -> LabSettings:
     """Clamp choice fields to the allowed values (a hand-edited file must not break the form)."""
     defaults = LabSettings()
     changes: dict[str, Any] = {}
-    if settings.eio not in EIO_VERSIONS:
+    if settings.eio not in EIO_CHOICES or isinstance(settings.eio, bool):
         changes["eio"] = defaults.eio
+    elif settings.eio != EIO_BOTH and not isinstance(settings.eio, int):
+        changes["eio"] = int(settings.eio)  # 4.0 from a hand-edited file: the form wants 4
     if settings.transport not in TRANSPORTS:
         changes["transport"] = defaults.transport
     if settings.token_in not in TOKEN_PLACES:

@@ -20,6 +20,11 @@ _LEVEL_STYLE = {
 _WARN_VERDICTS = frozenset({"cors_rejected", "upgrade_failed", "transport_unavailable"})
 
 
+def level_colours(level: str) -> tuple[str, str]:
+    """(background, border/text colour) of a banner level, for widgets that match the banner."""
+    return _LEVEL_STYLE[level]
+
+
 def verdict_level(code: str) -> str:
     """Banner colour for a verdict code (presentation only; the code comes from core.verdict)."""
     if code == "ok":
