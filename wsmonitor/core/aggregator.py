@@ -5,87 +5,52 @@ point from the network: parse (``admin_parse``), then hand the typed event to th
 it: ``StatsApplier`` (``server_stats``: cluster state, Engine.IO counters and reasons, client
 gauges) or ``SocketActivity`` (socket events: the ``SocketStore``, socket counts and reasons,
 the ``DisconnectLog`` with its short-lived detector). ``SeriesSet`` holds every live series. The
-GUI reads ``snapshot()`` and the series on a timer, never per message.
+GUI reads ``snapshot()`` (built in ``aggregator_snapshot``) and the series on a timer, never per
+message. ``set_short_lived_s`` changes the short-lived threshold live and recounts what the
+disconnect log still holds (``short_lived_recount``).
 """
 
 from __future__ import annotations
 
-import gc
 import time
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import replace
 from typing import Any
 
-from wsmonitor.core.admin_events import (
-    AllSockets,
-    Config,
-    EventReceived,
-    EventSent,
-    RoomJoined,
-    RoomLeft,
-    ServerStats,
-    Session,
-    SocketConnected,
-    SocketDisconnected,
-    SocketUpdated,
+from wsmonitor.core.admin_events import AllSockets, Config, ServerStats, Session
+from wsmonitor.core.admin_parse import ParseErrors
+from wsmonitor.core.aggregator_config import AggregatorConfig
+from wsmonitor.core.aggregator_routes import TIMED_SOCKET_EVENTS, build_routes, no_gc, stamp_dialect
+from wsmonitor.core.aggregator_snapshot import (
+    AggregatorSnapshot,
+    Gap,
+    Totals,
+    build_snapshot,
+    preferred_reason_source,
 )
-from wsmonitor.core.admin_parse import PARSERS, ParseErrors
-from wsmonitor.core.aggregator_snapshot import AggregatorSnapshot, Gap, Totals
 from wsmonitor.core.cluster_state import ClusterState
 from wsmonitor.core.disconnect_log import DisconnectLog, DisconnectRecord
-from wsmonitor.core.reasons import REASON_SOURCE_LABELS, ReasonCounts, ReasonSource
-from wsmonitor.core.series import DAY_SECONDS, TimeSeries
+from wsmonitor.core.reasons import ReasonCounts, ReasonSource
+from wsmonitor.core.series import TimeSeries
 from wsmonitor.core.series_set import SOCKET_COUNTERS, SecondWriter, SeriesSet
+from wsmonitor.core.short_lived_recount import (
+    ShortLivedRecount,
+    check_threshold,
+    recount_short_lived,
+)
 from wsmonitor.core.socket_activity import SocketActivity
 from wsmonitor.core.socket_store import SocketStore
 from wsmonitor.core.stats_applier import StatsApplier
 
-# The GUI imports these from here; their homes are socket_store, reasons and disconnect_log.
+# Callers import AggregatorConfig from here (its home is aggregator_config).
 __all__ = ["Aggregator", "AggregatorConfig"]
-
-
-@dataclass(frozen=True, slots=True)
-class AggregatorConfig:
-    """Thresholds and caps of one aggregator."""
-
-    short_lived_s: float = 5.0
-    admin_namespace: str = "/admin"
-    stale_after_s: float = 10.0
-    series_capacity: int = DAY_SECONDS
-    disconnect_log_size: int = 10_000
-    short_lived_log_size: int = 2_000
-    max_sockets: int = 250_000
-    max_reasons: int = 32  # distinct reasons per source; the rest count as "(other)"
-    max_server_series: int = 64
-
-
-_TIMED_SOCKET_EVENTS = frozenset(("socket_connected", "socket_disconnected"))
-
-
-@contextmanager
-def _no_gc() -> Iterator[None]:
-    """100k sockets at once: generational GC passes would double the load time."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _parse_all_sockets(args: tuple[Any, ...], errors: ParseErrors | None = None) -> Any:
-    with _no_gc():
-        return PARSERS["all_sockets"](args, errors)
 
 
 class Aggregator:
     """Parsed admin events in, dashboard figures out. Not thread-safe: one asyncio loop."""
 
     def __init__(self, config: AggregatorConfig | None = None) -> None:
-        self.config = cfg = config or AggregatorConfig()
+        self._config = cfg = config or AggregatorConfig()
         self.errors = ParseErrors()
         self.series = SeriesSet(cfg.series_capacity, cfg.max_server_series)
         self.sockets = SocketStore(cfg.max_sockets)
@@ -113,6 +78,7 @@ class Aggregator:
         self.unknown_events = 0
         self.last_event_at: float | None = None
         self._gaps: deque[Gap] = deque(maxlen=1000)
+        self.short_lived_recount: ShortLivedRecount | None = None  # the latest threshold change
         self.activity = activity = SocketActivity(
             self.sockets,
             self.disconnects,
@@ -123,22 +89,21 @@ class Aggregator:
         self._writer = SecondWriter()
         self._writer.track(activity.counts, {n: getattr(self.series, n) for n in SOCKET_COUNTERS})
         self._writer.track(self.socket_reasons.totals, self.socket_reasons.series)
-        table: tuple[tuple[str, type, Callable[[Any, float], None]], ...] = (
-            ("session", Session, self._on_session),
-            ("config", Config, self._on_config),
-            ("server_stats", ServerStats, self._on_server_stats),
-            ("all_sockets", AllSockets, self._on_all_sockets),
-            ("socket_connected", SocketConnected, activity.on_connected),
-            ("socket_updated", SocketUpdated, activity.on_updated),
-            ("socket_disconnected", SocketDisconnected, activity.on_disconnected),
-            ("room_joined", RoomJoined, activity.on_room_joined),
-            ("room_left", RoomLeft, activity.on_room_left),
-            ("event_received", EventReceived, activity.on_event_received),
-            ("event_sent", EventSent, activity.on_event_sent),
+        self._by_type, self._by_name = build_routes(
+            {
+                "session": self._on_session,
+                "config": self._on_config,
+                "server_stats": self._on_server_stats,
+                "all_sockets": self._on_all_sockets,
+                "socket_connected": activity.on_connected,
+                "socket_updated": activity.on_updated,
+                "socket_disconnected": activity.on_disconnected,
+                "room_joined": activity.on_room_joined,
+                "room_left": activity.on_room_left,
+                "event_received": activity.on_event_received,
+                "event_sent": activity.on_event_sent,
+            }
         )
-        self._by_type = {cls: handler for _, cls, handler in table}
-        self._by_name = {name: (PARSERS[name], handler) for name, _, handler in table}
-        self._by_name["all_sockets"] = (_parse_all_sockets, self._on_all_sockets)
 
     # ------------------------------------------------------------------ input
 
@@ -154,8 +119,10 @@ class Aggregator:
         event = entry[0](args, self.errors)
         if event is None:
             return None
-        if self.activity.dialect == "unknown" and name in _TIMED_SOCKET_EVENTS:
-            self._detect_dialect(args[-1])
+        if self.activity.dialect == "unknown" and name in TIMED_SOCKET_EVENTS:
+            dialect = stamp_dialect(args[-1])
+            if dialect is not None:
+                self._set_dialect(dialect)
         second = int(now)
         if second != self._writer.second:
             self._writer.advance(second)
@@ -170,13 +137,6 @@ class Aggregator:
             if int(now) != self._writer.second:
                 self._writer.advance(int(now))
             handler(event, now)
-
-    def _detect_dialect(self, stamp: Any) -> None:
-        if isinstance(stamp, str):
-            if stamp.endswith("Z"):
-                self._set_dialect("node")  # JSON of a JS Date
-            elif stamp.endswith("+00:00"):
-                self._set_dialect("python")  # datetime.isoformat()
 
     def on_admin_connected(self, now: float | None = None) -> None:
         """The admin channel is (re)connected: close the open gap."""
@@ -229,7 +189,7 @@ class Aggregator:
     def _on_all_sockets(self, ev: AllSockets, now: float) -> None:
         if ev.dropped:
             self.errors.record("all_sockets", f"{ev.dropped} malformed socket(s)", ev.dropped)
-        with _no_gc():
+        with no_gc():
             self.activity.on_all_sockets(ev, now)
 
     @property
@@ -240,17 +200,50 @@ class Aggregator:
     def _set_dialect(self, dialect: str) -> None:
         self.activity.dialect = dialect
 
+    # ------------------------------------------------------------------ short-lived threshold
+
+    @property
+    def config(self) -> AggregatorConfig:
+        return self._config
+
+    @config.setter
+    def config(self, config: AggregatorConfig) -> None:
+        """Only ``short_lived_s`` is live: a config with another one recounts (as the setter)."""
+        if config.short_lived_s != self._config.short_lived_s:
+            self.set_short_lived_s(config.short_lived_s)
+        self._config = config
+
+    def set_short_lived_s(self, seconds: float, now: float | None = None) -> None:
+        """Use ``seconds`` as the short-lived threshold, recounting what the log still holds.
+
+        The short-lived list, the total and the per-second series are recounted for the
+        disconnects the log holds; ``short_lived_recount`` says from when (older counts keep
+        their threshold). ``ValueError`` unless ``seconds`` is positive.
+        """
+        seconds = check_threshold(seconds)
+        unchanged = seconds == self._config.short_lived_s == self.disconnects.short_lived_s
+        self._config = replace(self._config, short_lived_s=seconds)
+        if unchanged:
+            return
+        now = time.time() if now is None else now
+        self._writer.flush()  # pending counts into the series first: the recount corrects them
+        counts = self.activity.counts
+        before = counts["short_lived"]
+        self.short_lived_recount = recount_short_lived(
+            self.disconnects,
+            self.series.short_lived,
+            counts,
+            seconds,
+            now,
+            self.short_lived_recount,
+        )
+        self._writer.absorb(counts, "short_lived", counts["short_lived"] - before)
+
     # ------------------------------------------------------------------ output
 
     def reason_source(self) -> ReasonSource:
         """Which reasons to show: Engine.IO subType where the server sends it, else socket level."""
-        if self.engine_reasons.seen or self.dialect == "node":
-            return ReasonSource.ENGINE
-        if "ALL_EVENTS" in self.features or self.socket_reasons.seen:
-            return ReasonSource.SOCKET
-        if self.features or self.stats.raw_disconnect_without_subtype:
-            return ReasonSource.NONE
-        return ReasonSource.UNKNOWN
+        return preferred_reason_source(self)
 
     def reason_series(self, source: ReasonSource | None = None) -> dict[str, TimeSeries]:
         """One series per reason (disconnects per second) from ``source`` (default: preferred)."""
@@ -273,42 +266,7 @@ class Aggregator:
 
     def snapshot(self, now: float | None = None) -> AggregatorSnapshot:
         """Scalar state for the GUI timer / the recorder; cheap (no series copies)."""
-        now = time.time() if now is None else now
-        totals = self.totals()
-        source = self.reason_source()
-        reasons: Mapping[str, int] = {}
-        if source is ReasonSource.ENGINE:
-            reasons = totals.engine_reasons
-        elif source is ReasonSource.SOCKET:
-            reasons = totals.socket_reasons
-        t0 = now - 59
-        last_min = {
-            reason: int(total)
-            for reason, series in self.reason_series(source).items()
-            if (total := series.total(t0, now))
-        }
-        return AggregatorSnapshot(
-            t=now,
-            admin_connected=self.admin_connected,
-            dialect=self.dialect,
-            features=self.features,
-            totals=totals,
-            cluster=self.cluster.totals(now),
-            servers=tuple(self.cluster.rows(now)),
-            reason_source=source,
-            reason_source_label=REASON_SOURCE_LABELS[source],
-            reasons=reasons,
-            sockets=len(self.sockets),
-            socket_overflow=self.sockets.overflow,
-            short_lived_threshold_s=self.config.short_lived_s,
-            short_lived_last_min=int(self.series.short_lived.total(t0, now)),
-            disconnects_last_min=int(self.series.socket_disconnects.total(t0, now)),
-            reasons_last_min=last_min,
-            parse_errors=self.errors.total,
-            last_parse_error=self.errors.last_error,
-            events_total=self.events_total,
-            gaps=self.gaps(),
-        )
+        return build_snapshot(self, time.time() if now is None else now)
 
     def filter_disconnects(
         self, text: str = "", *, nsp: str | None = None, reason: str | None = None

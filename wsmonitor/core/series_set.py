@@ -115,6 +115,16 @@ class SecondWriter:
                     series[name].add(second, gained)
                     written[name] = total
 
+    def absorb(self, totals: Mapping[str, int], name: str, amount: int) -> None:
+        """``totals[name]`` moved by ``amount`` already written into its series: never write it.
+
+        A recount corrects past seconds itself; the writer would put the correction in the
+        current second and count it twice.
+        """
+        for tracked, _, written in self._groups:
+            if tracked is totals:
+                written[name] = written.get(name, 0) + amount
+
     def advance(self, second: int) -> None:
         """Counts from now on belong to ``second``: write the pending ones first."""
         self.flush()

@@ -1,9 +1,10 @@
 """Socket-level events of development-mode servers, applied to the socket list and the counts.
 
 Connects and disconnects are counted (the admin namespace, i.e. the monitors themselves,
-excluded), disconnects go to the disconnect log with their Socket.IO reason and the short-lived
-verdict. python-socketio re-sends live sockets as ``socket_connected`` on every ping: a refresh
-is not a connect, and a late refresh of a socket already gone does not bring it back.
+excluded), disconnects go to the disconnect log with their Socket.IO reason, the short-lived
+verdict and the local time they were counted at (the second a threshold recount corrects).
+python-socketio re-sends live sockets as ``socket_connected`` on every ping: a refresh is not a
+connect, and a late refresh of a socket already gone does not bring it back.
 """
 
 from __future__ import annotations
@@ -105,7 +106,7 @@ class SocketActivity:
         if key is None:
             key = reasons.key(ev.reason, now, self.coverage())
         reasons.totals[key] += 1
-        if self.disconnects.add(ev.timestamp, ev.nsp, sid, ev.reason, row):
+        if self.disconnects.add(ev.timestamp, ev.nsp, sid, ev.reason, row, now):
             counts["short_lived"] += 1
 
     def on_event_received(self, ev: EventReceived, now: float) -> None:

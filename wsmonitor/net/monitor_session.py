@@ -13,7 +13,7 @@ import logging
 import math
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from wsmonitor.core.aggregator import Aggregator, AggregatorConfig
@@ -166,10 +166,8 @@ class MonitorSession:
         self._health_listeners.append(callback)
 
     def set_short_lived_s(self, seconds: float) -> None:
-        """Change the short-lived threshold live: it applies to disconnects from now on."""
-        aggregator = self.aggregator
-        aggregator.config = replace(aggregator.config, short_lived_s=seconds)
-        aggregator.disconnects.short_lived_s = seconds
+        """Change the short-lived threshold live, recounting what the disconnect log holds."""
+        self.aggregator.set_short_lived_s(seconds)
 
     def can(self, feature: str) -> bool:
         """Whether the server's ``config`` allows an operation ("DISCONNECT", "EMIT", ...)."""

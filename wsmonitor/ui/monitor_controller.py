@@ -221,7 +221,7 @@ class MonitorController(QObject):
     def set_short_lived_s(self, seconds: float) -> None:
         """Save the short-lived threshold and apply it to the running session at once.
 
-        Disconnects already counted keep their verdict; later ones use the new threshold.
+        Disconnects the log still holds are recounted with it; older counts keep theirs.
         Raises ``UserError`` when the value is not positive or the settings cannot be saved.
         """
         if self.profiles is not None:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from wsmonitor.core.aggregator_snapshot import AggregatorSnapshot
+from wsmonitor.core.short_lived_recount import recount_note
+from wsmonitor.ui.dashboard.legend import format_count
 from wsmonitor.ui.dashboard.theme import LEVEL_COLOURS
 
 
@@ -15,6 +18,7 @@ class StatTile(QFrame):
         self.setObjectName("statTile")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setToolTip(tooltip)
+        self._tooltip = tooltip
         self.caption = QLabel(caption)
         self.caption.setObjectName("statCaption")
         self.caption.setStyleSheet("color: palette(placeholder-text); font-size: 11px")
@@ -43,6 +47,12 @@ class StatTile(QFrame):
         self.value.setText(value)
         self.detail.setText(detail)
 
+    def set_note(self, note: str) -> None:
+        """Add ``note`` below the tile's own tooltip ("" removes it)."""
+        tooltip = f"{self._tooltip}\n\n{note}" if note and self._tooltip else note or self._tooltip
+        if tooltip != self.toolTip():
+            self.setToolTip(tooltip)
+
 
 class StatTiles(QWidget):
     """A row of ``StatTile`` keyed by name."""
@@ -63,3 +73,25 @@ class StatTiles(QWidget):
     def clear(self) -> None:
         for tile in self.tiles.values():
             tile.set("–")
+
+
+def show_short_lived(tile: StatTile, stats: AggregatorSnapshot) -> None:
+    """The Short-lived tile: last minute, threshold, total, and what a recount could not redo.
+
+    After a threshold change the counts are recounted only as far back as the disconnect log
+    goes; when older ones used another threshold, the detail and the tooltip say so.
+    """
+    if "ALL_EVENTS" not in stats.features:
+        tile.set("n/a", "needs a development-mode server")
+        tile.set_note("")
+        return
+    recount = stats.short_lived_recount
+    total = f"{format_count(stats.totals.short_lived)} total"
+    if recount is not None and not recount.complete:
+        total += f" (older: {' / '.join(f'{s:g} s' for s in recount.earlier_s)})"
+    tile.set(
+        format_count(stats.short_lived_last_min),
+        f"last minute · under {stats.short_lived_threshold_s:g} s · {total}",
+        "warn" if stats.short_lived_last_min else "",
+    )
+    tile.set_note(recount_note(recount))

@@ -89,7 +89,7 @@ class DisconnectsPage(MonitorPage):
 
     def refresh(self, frame: MonitorFrame) -> None:
         aggregator = frame.session.aggregator
-        if self.model.sync(aggregator.disconnect_log):
+        if self.model.sync(aggregator.disconnect_log, aggregator.disconnects.version):
             known = {self.reason_combo.itemText(i) for i in range(self.reason_combo.count())}
             for reason in self.model.reasons():
                 if reason not in known:

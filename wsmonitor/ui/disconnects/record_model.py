@@ -1,8 +1,13 @@
-"""A capped, newest-first table of ``DisconnectRecord``s, fed from the aggregator's log deque."""
+"""A capped, newest-first table of ``DisconnectRecord``s, fed from the aggregator's log deque.
+
+Fed incrementally (records appended since the last sync); reloaded whole when the log's version
+says a threshold recount rewrote the records it holds.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import islice
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
@@ -36,6 +41,7 @@ class RecordLogModel(ColumnsTableModel):
         self.cap = cap
         self._rows: list[DisconnectRecord] = []  # newest first
         self._last: DisconnectRecord | None = None
+        self._version = 0  # the log's ``version`` the rows come from
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
@@ -70,10 +76,22 @@ class RecordLogModel(ColumnsTableModel):
         self.beginResetModel()
         self._rows = []
         self._last = None
+        self._version = 0
         self.endResetModel()
 
-    def sync(self, log: Sequence[DisconnectRecord]) -> int:
-        """Take the records appended to ``log`` (oldest first) since the last call."""
+    def sync(self, log: Sequence[DisconnectRecord], version: int = 0) -> int:
+        """Take the records appended to ``log`` (oldest first) since the last call.
+
+        ``version`` is the log's (``DisconnectLog.version``): when it changed, the records were
+        rewritten in place and appending would show stale verdicts twice, so all are reloaded.
+        """
+        if version != self._version:
+            self._version = version
+            self.beginResetModel()
+            self._rows = list(islice(reversed(log), self.cap))
+            self._last = log[-1] if log else None
+            self.endResetModel()
+            return len(self._rows)
         new: list[DisconnectRecord] = []
         for record in reversed(log):
             if record is self._last:

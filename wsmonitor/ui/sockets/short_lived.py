@@ -1,7 +1,9 @@
 """Short-lived connection detector: sockets gone within N seconds of connecting.
 
 The incident wsmonitor was built for looked exactly like this: WebSockets that open and close at
-once. This view counts them, plots their rate and lists each one with its reason.
+once. This view counts them, plots their rate and lists each one with its reason. A new
+threshold recounts all three for the disconnects the log still holds; the summary says when older
+counts kept another threshold.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from wsmonitor.core.series import Reduce
+from wsmonitor.core.short_lived_recount import recount_note
 from wsmonitor.ui.dashboard.legend import format_count
 from wsmonitor.ui.dashboard.plot_feed import aligned_window
 from wsmonitor.ui.dashboard.time_plot import TimeSeriesPlot
@@ -28,6 +31,7 @@ from wsmonitor.ui.monitor_controller import MonitorFrame
 
 WINDOW_S = 600
 BUCKET_S = 10
+_RECOUNT_HINT = "A change recounts the {held}; older counts keep their threshold."
 
 
 class ShortLivedView(QWidget):
@@ -50,10 +54,9 @@ class ShortLivedView(QWidget):
             " Saved for all profiles."
         )
         self.threshold.valueChanged.connect(self.threshold_changed)
-        self.threshold_note = QLabel(
-            "Applies to disconnects from now on; those already counted keep their verdict."
-        )
+        self.threshold_note = QLabel(_RECOUNT_HINT.format(held="disconnects in the log"))
         self.threshold_note.setEnabled(False)  # greyed: a hint, not a value
+        self.threshold_note.setWordWrap(True)  # never widen the window for a hint
         settings_row = QHBoxLayout()
         settings_row.addWidget(QLabel("Short-lived under"))
         settings_row.addWidget(self.threshold)
@@ -75,13 +78,14 @@ class ShortLivedView(QWidget):
         layout.addLayout(settings_row)
         layout.addWidget(self.summary)
         layout.addWidget(splitter, 1)
-        self._second = -1
+        self._shown: tuple[object, ...] = ()  # what the summary and plot were drawn for
 
     def reset(self) -> None:
         self.model.clear()
         self.plot.clear()
         self.summary.setText("")
-        self._second = -1
+        self.summary.setToolTip("")
+        self._shown = ()
 
     def show_threshold(self, seconds: float) -> None:
         """Show the threshold in use (unless the user is editing it)."""
@@ -90,25 +94,39 @@ class ShortLivedView(QWidget):
             self.threshold.setValue(seconds)
             self.threshold.blockSignals(False)
 
+    def sync(self, frame: MonitorFrame) -> None:
+        """Bring the list up to date (cheap; also while the tab is hidden)."""
+        disconnects = frame.session.aggregator.disconnects
+        self.model.sync(disconnects.short_lived, disconnects.version)
+
     def refresh(self, frame: MonitorFrame) -> None:
-        self.model.sync(frame.session.aggregator.short_lived_log)
-        self.show_threshold(frame.snapshot.stats.short_lived_threshold_s)
-        second = int(frame.now)
-        if second == self._second:
-            return
-        self._second = second
+        self.sync(frame)
         stats = frame.snapshot.stats
+        self.show_threshold(stats.short_lived_threshold_s)
+        recount = stats.short_lived_recount
+        # once a second, and at once when a new threshold recounted what is shown
+        shown = (int(frame.now), stats.short_lived_threshold_s, recount)
+        if shown == self._shown:
+            return
+        self._shown = shown
         threshold = stats.short_lived_threshold_s
         last_min, total = stats.short_lived_last_min, stats.totals.short_lived
         ratio = ""
         if stats.disconnects_last_min:
             share = 100.0 * last_min / stats.disconnects_last_min
             ratio = f" ({share:.0f} % of {format_count(stats.disconnects_last_min)} disconnects)"
+        note = recount_note(recount)
         self.summary.setText(
             f"<b>{format_count(last_min)}</b> sockets disconnected within {threshold:g} s of"
             f" connecting in the last minute{ratio} · <b>{format_count(total)}</b> since"
             " watching. Typical causes: a proxy that drops the WebSocket upgrade, an auth"
             " middleware that kicks the socket, a client speaking the wrong protocol version."
+            + (f"<br><i>{note}</i>" if note else "")
+        )
+        self.summary.setToolTip(note)
+        cap = frame.session.aggregator.config.disconnect_log_size
+        self.threshold_note.setText(
+            _RECOUNT_HINT.format(held=f"last {cap:,} disconnects (the disconnect log)")
         )
         end = float(math.floor(frame.now))
         first = end - WINDOW_S

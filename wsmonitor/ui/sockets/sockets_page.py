@@ -133,8 +133,8 @@ class SocketsPage(MonitorPage):
         self._update_disconnect_button()
         if self.tabs.currentWidget() is self.short_lived:
             self.short_lived.refresh(frame)
-        else:
-            self.short_lived.model.sync(frame.session.aggregator.short_lived_log)
+        else:  # the list stays current while its tab is hidden
+            self.short_lived.sync(frame)
 
     def attach(self, controller: MonitorController) -> None:
         super().attach(controller)
