@@ -7,6 +7,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
+#: Colour themes the GUI offers; "system" follows the desktop's light or dark setting.
+THEME_CHOICES: tuple[str, ...] = ("system", "light", "dark")
+
+#: Settings that take one of a fixed set of words rather than a number or a flag.
+_WORD_CHOICES: dict[str, tuple[str, ...]] = {"theme": THEME_CHOICES}
+
 
 @dataclass
 class AppSettings:
@@ -16,6 +22,8 @@ class AppSettings:
     stale_after_s: float = 10.0
     history_retention_days: float = 7.0
     reconnect_last_profile: bool = True
+    #: Added after the first release: files without it load with the default.
+    theme: str = "system"
 
     @classmethod
     def from_dict(cls, data: Any) -> tuple[AppSettings, list[str]]:
@@ -27,7 +35,9 @@ class AppSettings:
             if f.name not in data:
                 continue
             value, default = data[f.name], getattr(settings, f.name)
-            if isinstance(default, bool):
+            if f.name in _WORD_CHOICES:
+                ok = value in _WORD_CHOICES[f.name]
+            elif isinstance(default, bool):
                 ok = isinstance(value, bool)
             else:
                 ok = isinstance(value, int | float) and not isinstance(value, bool)

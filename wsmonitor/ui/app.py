@@ -25,20 +25,28 @@ def create_application() -> QApplication:
     app.setOrganizationName("wsmonitor")
     app.setDesktopFileName("wsmonitor")
     app.setWindowIcon(QIcon(str(resource_path("icons", "wsmonitor.svg"))))
-    style_sheet = resource_path("style", "wsmonitor.qss")
-    if style_sheet.exists():
-        app.setStyleSheet(style_sheet.read_text(encoding="utf-8"))
+    # The palette and style sheet come with the theme, applied in build_shell once the saved
+    # choice is known.
     return app  # type: ignore[return-value]
 
 
 def build_shell(loop: asyncio.AbstractEventLoop):  # -> GuiShell
-    """The main window with every page installed, not yet shown."""
+    """The main window with every page installed and the saved theme applied, not yet shown."""
     from wsmonitor.ui.main_window import MainWindow
     from wsmonitor.ui.pages import install_pages
     from wsmonitor.ui.shell import GuiShell
+    from wsmonitor.ui.theme import theme_manager
 
     shell = GuiShell(window=MainWindow(), loop=loop)
     install_pages(shell)
+    themes = theme_manager()
+    if shell.controller is not None:
+        # The controller's profile store: one in-memory copy of the settings file, so saving
+        # the theme cannot overwrite a profile saved meanwhile (or the other way round).
+        themes.use_store(shell.controller.profiles)
+    else:
+        themes.apply()
+    shell.window.install_theme_menu(themes)
     return shell
 
 

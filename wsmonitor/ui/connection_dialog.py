@@ -126,7 +126,7 @@ class ConnectionDialog(QDialog):
 
         self.error_label = QLabel("")
         self.error_label.setObjectName("errorLabel")
-        self.error_label.setStyleSheet("color: #c8382e")
+        self.error_label.setProperty("tone", "error")  # coloured by the theme's QSS
         self.error_label.setWordWrap(True)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.connect_button = self.buttons.addButton(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
@@ -18,14 +20,8 @@ from PySide6.QtWidgets import (
 from wsmonitor import __version__
 from wsmonitor.resources import resource_path
 from wsmonitor.ui.page import Page
-
-#: Colour of the connection indicator per state level.
-_LEVEL_COLOURS = {
-    "ok": "#2e9d4f",
-    "warn": "#d08a00",
-    "error": "#c8382e",
-    "idle": "#8a8f98",
-}
+from wsmonitor.ui.theme import ThemeManager, ThemePalette, current, on_theme_changed
+from wsmonitor.ui.theme.menu import add_theme_menu
 
 
 class ConnectionIndicator(QLabel):
@@ -35,13 +31,17 @@ class ConnectionIndicator(QLabel):
         super().__init__()
         self.setTextFormat(Qt.TextFormat.RichText)
         self.set_state("Not connected", "idle")
+        on_theme_changed(self._restyle)
 
     def set_state(self, text: str, level: str = "idle") -> None:
-        colour = _LEVEL_COLOURS.get(level, _LEVEL_COLOURS["idle"])
-        self.setText(f'<span style="color:{colour}">●</span> {text}')
+        colour = current().level(level)
+        self.setText(f'<span style="color:{colour}">●</span> {html.escape(text)}')
         self.setToolTip(text)
         self.state_text = text
         self.state_level = level
+
+    def _restyle(self, _palette: ThemePalette) -> None:
+        self.set_state(self.state_text, self.state_level)
 
 
 class MainWindow(QMainWindow):
@@ -70,6 +70,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self._nav.currentRowChanged.connect(self._show_row)
 
+        #: View › Theme actions by choice ("system", "light", "dark"), set by install_theme_menu.
+        self.theme_actions: dict[str, QAction] = {}
         self.connection_indicator = ConnectionIndicator()
         self.statusBar().addPermanentWidget(self.connection_indicator)
         self._build_menu()
@@ -129,6 +131,11 @@ class MainWindow(QMainWindow):
         about = QAction("&About wsmonitor", self)
         about.triggered.connect(self._show_about)
         help_menu.addAction(about)
+
+    def install_theme_menu(self, manager: ThemeManager) -> None:
+        """View › Theme (System / Light / Dark); ``theme_actions`` holds its actions."""
+        self.view_menu.addSeparator()
+        self.theme_actions = add_theme_menu(self.view_menu, manager)
 
     def _show_about(self) -> None:
         QMessageBox.about(

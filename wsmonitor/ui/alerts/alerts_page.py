@@ -20,10 +20,14 @@ from wsmonitor.ui.alerts.alert_monitor import AlertMonitor
 from wsmonitor.ui.alerts.rule_editor import RuleEditor
 from wsmonitor.ui.monitor_controller import MonitorFrame, MonitorPage
 from wsmonitor.ui.sockets.socket_model import format_since
+from wsmonitor.ui.theme import ThemePalette, current, on_theme_changed
 
 LOG_HEADERS = ("Time", "State", "Alert", "Value", "Threshold")
-_FIRED = QColor("#c8382e")
-_CLEARED = QColor("#2e9d4f")
+
+
+def _state_colour(state: str) -> QColor:
+    """Log colour of an alert state: fired reads as an error, cleared as ok."""
+    return QColor(current().level("error" if state == "fired" else "ok"))
 
 
 class AlertsPage(MonitorPage):
@@ -62,8 +66,10 @@ class AlertsPage(MonitorPage):
         layout.addWidget(self.log_table, 1)
         monitor.active_changed.connect(self.show_active)
         monitor.alert_changed.connect(self.add_log_row)
+        self._active: list[Alert] = []
         self.show_active([])
         self.show_rules()
+        on_theme_changed(self._restyle)
 
     def reset(self) -> None:
         self.show_active([])
@@ -72,12 +78,16 @@ class AlertsPage(MonitorPage):
         """Nothing to poll: the alert monitor pushes changes."""
 
     def show_active(self, active: list[Alert]) -> None:
+        self._active = list(active)
+        palette = current()
         if not active:
-            self.active_label.setText("<span style='color:#2e9d4f'>● No alert is firing.</span>")
+            self.active_label.setText(
+                f"<span style='color:{palette.level('ok')}'>● No alert is firing.</span>"
+            )
             return
         items = "".join(
-            f"<li><span style='color:#c8382e'>●</span> {html.escape(a.message)}"
-            f" <span style='color:#8a8f98'>since {format_since(a.t)}</span></li>"
+            f"<li><span style='color:{palette.level('error')}'>●</span> {html.escape(a.message)}"
+            f" <span style='color:{palette.muted}'>since {format_since(a.t)}</span></li>"
             for a in active
         )
         self.active_label.setText(f"<ul style='margin:0'>{items}</ul>")
@@ -85,8 +95,9 @@ class AlertsPage(MonitorPage):
     def show_rules(self) -> None:
         rules = self.monitor.engine.rules
         lines = [("● " if r.enabled else "○ ") + html.escape(r.describe()) for r in rules]
+        error = current().level("error")
         problems = "".join(
-            f"<br><span style='color:#c8382e'>{html.escape(p)}</span>"
+            f"<br><span style='color:{error}'>{html.escape(p)}</span>"
             for p in self.monitor.problems
         )
         self.rules_label.setText("<br>".join(lines) + problems)
@@ -103,10 +114,19 @@ class AlertsPage(MonitorPage):
         for column, value in enumerate(values):
             item = QTableWidgetItem(value)
             if column == 1:
-                item.setForeground(_FIRED if alert.state == "fired" else _CLEARED)
+                item.setForeground(_state_colour(alert.state))
             self.log_table.setItem(0, column, item)
         if self.log_table.rowCount() > 1_000:
             self.log_table.setRowCount(1_000)
+
+    def _restyle(self, _palette: ThemePalette) -> None:
+        """Re-colour the rich-text labels and the log's state column after a theme switch."""
+        self.show_active(self._active)
+        self.show_rules()
+        for row in range(self.log_table.rowCount()):
+            item = self.log_table.item(row, 1)
+            if item is not None:
+                item.setForeground(_state_colour(item.text()))
 
     def edit_rules(self) -> None:
         editor = RuleEditor(self.monitor.engine.rules, self)

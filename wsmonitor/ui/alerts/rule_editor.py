@@ -56,7 +56,7 @@ class RuleEditor(QDialog):
         defaults = QPushButton("Restore defaults")
         defaults.clicked.connect(lambda: self._load(default_rules()))
         self.error_label = QLabel("")
-        self.error_label.setStyleSheet("color: #c8382e")
+        self.error_label.setProperty("tone", "error")  # coloured by the theme's QSS
         self.error_label.setWordWrap(True)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import pyqtgraph as pg
 from PySide6.QtGui import QColor
@@ -29,6 +29,13 @@ class BandLayer:
                 region.show()
             else:
                 region.hide()
+
+    def restyle(self, brush_for: Callable[[str], QColor]) -> None:
+        """Refill every region with ``brush_for(group)`` (after a theme switch)."""
+        for group, pool in self._pools.items():
+            brush = brush_for(group)
+            for region in pool:
+                region.setBrush(brush)
 
     def count(self, group: str) -> int:
         return sum(1 for region in self._pools.get(group, []) if region.isVisible())

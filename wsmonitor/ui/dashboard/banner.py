@@ -5,12 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton
 
-_STYLES = {
-    "info": ("#e8f1fb", "#0b4f8a", "#9cc3ea"),
-    "warn": ("#fff4dc", "#7a4d00", "#f0c36d"),
-    "error": ("#fdecea", "#8a1f17", "#ef9a92"),
-    "ok": ("#e7f6ec", "#1d6b36", "#94d3a9"),
-}
+from wsmonitor.ui.theme import ThemePalette, current, on_theme_changed
+from wsmonitor.ui.theme.styles import banner_style
 
 
 class Banner(QFrame):
@@ -38,21 +34,22 @@ class Banner(QFrame):
             close.clicked.connect(self._dismiss)
             layout.addWidget(close, 0, Qt.AlignmentFlag.AlignTop)
         self.hide()
+        on_theme_changed(self._restyle)
 
     def show_message(self, text: str, level: str = "info") -> None:
         """Show ``text`` (rich text allowed) at ``level``; an empty text hides the banner."""
         if not text:
             self.hide()
             return
-        if text != self.label.text() or level != self.level:
-            background, foreground, border = _STYLES.get(level, _STYLES["info"])
-            self.setStyleSheet(
-                f"QFrame#banner {{ background: {background}; border: 1px solid {border};"
-                f" border-radius: 4px; }} QFrame#banner QLabel {{ color: {foreground}; }}"
-            )
+        if text != self.label.text() or level != self.level or not self.styleSheet():
+            self.setStyleSheet(banner_style(current(), level))
             self.label.setText(text)
             self.level = level
         self.show()
+
+    def _restyle(self, palette: ThemePalette) -> None:
+        if self.styleSheet():  # styled once shown; a banner never shown has nothing to redo
+            self.setStyleSheet(banner_style(palette, self.level))
 
     def text(self) -> str:
         return self.label.text() if self.isVisibleTo(self.parentWidget()) else ""

@@ -17,6 +17,7 @@ from wsmonitor.ui.dashboard.stat_tiles import StatTiles
 from wsmonitor.ui.dashboard.time_plot import TimeSeriesPlot
 from wsmonitor.ui.dashboard.window_bar import WindowBar
 from wsmonitor.ui.monitor_controller import MonitorFrame, MonitorPage
+from wsmonitor.ui.theme import ThemePalette, on_theme_changed
 
 #: A plot's data is redrawn at most this often: the series have one value per second.
 _MIN_REDRAW_S = 1.0
@@ -74,6 +75,7 @@ class DashboardPage(MonitorPage):
         self._group_drawn = [0.0] * len(self.plots.groups)
         self._next_group = 0
         self._touched: object = None  # the plot the user panned, to keep its range
+        on_theme_changed(self._restyle)
 
     # -- MonitorView -------------------------------------------------------------------------
     def reset(self) -> None:
@@ -168,6 +170,15 @@ class DashboardPage(MonitorPage):
         for plot in self.plots.all:
             if plot is not self.sender():
                 plot.show_crosshair(x)
+
+    def _restyle(self, _palette: ThemePalette) -> None:
+        """After a theme switch: the plots and banners restyle themselves; tiles need a nudge."""
+        # A stat tile colours its value only when the value changes (stat_tiles.py keeps what
+        # it shows in ``_shown``): forget that, so the same value is set again in new colours.
+        for tile in self.tiles.tiles.values():
+            shown = tile._shown
+            tile._shown = ("", "", "")
+            tile.set(*shown)
 
     # -- tiles and banners -------------------------------------------------------------------
     def _update_tiles(self, frame: MonitorFrame) -> None:

@@ -17,12 +17,13 @@ def format_time(t: float) -> str:
     return time.strftime("%H:%M:%S", time.localtime(t))
 
 
-def format_legend(
-    entries: Sequence[tuple[str, str, str]], placeholder: str = "Waiting for data…"
-) -> str:
-    """``(colour, label, value)`` entries as one line of coloured swatches, labels and values."""
+def format_legend(entries: Sequence[tuple[str, str, str]], placeholder: str, muted: str) -> str:
+    """``(colour, label, value)`` entries as one line of coloured swatches, labels and values.
+
+    With no entries, ``placeholder`` in the ``muted`` colour (the theme's secondary text).
+    """
     if not entries:
-        return f'<span style="color:#8a8f98">{html.escape(placeholder)}</span>'
+        return f'<span style="color:{muted}">{html.escape(placeholder)}</span>'
     parts = []
     for colour, label, value in entries:
         shown = f" <b>{html.escape(value)}</b>" if value else ""

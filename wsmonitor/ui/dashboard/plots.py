@@ -10,7 +10,6 @@ from PySide6.QtWidgets import QComboBox
 from wsmonitor.core.health import compute_periods
 from wsmonitor.core.reasons import OTHER_REASON, ReasonSource
 from wsmonitor.core.series import Reduce, TimeSeries
-from wsmonitor.ui.dashboard import theme
 from wsmonitor.ui.dashboard.history_feed import HistoryBackfill, health_before
 from wsmonitor.ui.dashboard.legend import format_bytes, format_count
 from wsmonitor.ui.dashboard.plot_feed import (
@@ -36,7 +35,6 @@ class DashboardPlots:
     """Creates the plots once; ``draw(frame, start, end)`` updates them for a time range."""
 
     def __init__(self) -> None:
-        theme.configure_pyqtgraph()
         self.clients = TimeSeriesPlot("Connected clients")
         self.churn = TimeSeriesPlot("Connects & disconnects")
         self.reasons = TimeSeriesPlot("Disconnect reasons", stacked=True)
@@ -122,7 +120,7 @@ class DashboardPlots:
                 self._draw_health(frame, start, end, fine)
             else:
                 self._draw_rate(plot, frame, start, end, fine)
-            plot.set_bands(gaps, theme.GAP_BRUSH, group="gap")
+            plot.set_bands(gaps, group="gap")
 
     def _draw_clients(self, frame: MonitorFrame, start: float, end: float, width: int) -> None:
         series = frame.session.aggregator.series
@@ -247,7 +245,7 @@ class DashboardPlots:
         if latest is not None:
             note = f"{latest.latency_ms:.0f} ms" if latest.ok and latest.latency_ms else "down"
         self.health.set_series("latency", x, y, label="Latency", note=note)
-        self.health.set_bands(down, theme.DOWN_BRUSH, group="down")
+        self.health.set_bands(down, group="down")
         if latest is not None and not latest.ok:
             self.health.set_note(f"Down: {latest.error} (red bands: down periods)")
         else:

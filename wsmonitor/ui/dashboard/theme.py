@@ -1,91 +1,62 @@
-"""Colours and pyqtgraph settings shared by every dashboard plot, so all plots read alike."""
+"""The dashboard plots' colours, read from the current theme so every plot reads alike."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+
 import pyqtgraph as pg
-from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QColor
 
-#: Colour-blind-safe categorical palette (Okabe–Ito, reordered so the first two contrast well).
-CATEGORY_COLOURS: tuple[str, ...] = (
-    "#0072B2",  # blue
-    "#E69F00",  # orange
-    "#009E73",  # green
-    "#CC79A7",  # purple
-    "#D55E00",  # vermilion
-    "#56B4E9",  # sky
-    "#8C6D31",  # brown
-    "#6A6A6A",  # grey
-    "#F0E442",  # yellow (last: poor contrast on white)
-)
+from wsmonitor.ui.theme import ThemePalette, current
+from wsmonitor.ui.theme.apply import qcolor
+from wsmonitor.ui.theme.palette import mix
 
-#: Fixed colours for series whose meaning repeats across plots.
-SERIES_COLOURS: dict[str, str] = {
-    "total": "#0072B2",
-    "websocket": "#009E73",
-    "polling": "#E69F00",
-    "connects": "#009E73",
-    "disconnects": "#D55E00",
-    "in": "#0072B2",
-    "out": "#CC79A7",
-    "latency": "#0072B2",
-    "short_lived": "#D55E00",
-}
 
-#: Colours of status levels (banners, table cells), matching the status-bar indicator.
-LEVEL_COLOURS: dict[str, str] = {
-    "ok": "#2e9d4f",
-    "warn": "#d08a00",
-    "error": "#c8382e",
-    "idle": "#8a8f98",
-}
+class _LevelColours(Mapping[str, str]):
+    """Status level → text colour of the theme in use (looked up on every access)."""
 
-DOWN_BRUSH = QColor(200, 56, 46, 55)
-GAP_BRUSH = QColor(138, 143, 152, 40)
+    _LEVELS = ("ok", "warn", "error", "info", "idle")
+
+    def __getitem__(self, level: str) -> str:
+        if level not in self._LEVELS:
+            raise KeyError(level)
+        return current().level(level)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._LEVELS)
+
+    def __len__(self) -> int:
+        return len(self._LEVELS)
+
+
+#: Colours of status levels (tiles, table cells), matching the status-bar indicator. A live
+#: view of the current theme, so ``LEVEL_COLOURS.get(level)`` is right after a switch.
+LEVEL_COLOURS: Mapping[str, str] = _LevelColours()
 
 
 def colour_for(key: str, index: int) -> str:
-    """The fixed colour of a well-known series, else the ``index``-th palette colour."""
-    return SERIES_COLOURS.get(key, CATEGORY_COLOURS[index % len(CATEGORY_COLOURS)])
+    """The fixed colour of a well-known series, else the ``index``-th categorical colour."""
+    return current().series_colour(key, index)
 
 
-def _palette() -> QPalette:
-    app = QApplication.instance()
-    return app.palette() if isinstance(app, QApplication) else QPalette()
-
-
-def is_dark() -> bool:
-    """True when the application palette is a dark one."""
-    return _palette().color(QPalette.ColorRole.Window).lightness() < 128
-
-
-def plot_background() -> QColor:
-    return _palette().color(QPalette.ColorRole.Base)
-
-
-def plot_foreground() -> QColor:
-    return _palette().color(QPalette.ColorRole.Text)
-
-
-def grid_alpha() -> float:
-    return 0.25 if is_dark() else 0.18
+def band_brush(group: str) -> QColor:
+    """Fill of shaded time ranges: "down" (health down periods) or "gap" (no data)."""
+    palette = current()
+    return qcolor(palette.down_band if group == "down" else palette.gap_band)
 
 
 def tint(colour: str, strength: float) -> QColor:
     """``colour`` blended into the plot background (strength 1 = the colour itself)."""
-    base, paper = QColor(colour), plot_background()
-    mix = [
-        round(strength * a + (1 - strength) * b)
-        for a, b in zip(base.getRgb()[:3], paper.getRgb()[:3], strict=True)
-    ]
-    return QColor(*mix)
+    return QColor(mix(colour, current().plot_background, strength))
 
 
-def configure_pyqtgraph() -> None:
-    """Antialiased lines on the palette's colours; called once before plots are made."""
-    pg.setConfigOptions(
-        antialias=True,
-        background=plot_background(),
-        foreground=plot_foreground(),
-        leftButtonPan=True,
-    )
+def style_plot(widget: pg.PlotWidget, palette: ThemePalette) -> None:
+    """Background, axes, tick labels and grid of one plot in ``palette``'s colours."""
+    widget.setBackground(palette.plot_background)
+    item = widget.getPlotItem()
+    for name in ("left", "bottom"):
+        axis = item.getAxis(name)
+        axis.setPen(pg.mkPen(palette.plot_foreground))
+        axis.setTextPen(pg.mkPen(palette.plot_foreground))
+    # The grid is drawn with the axis pen at this alpha: re-set after the pen changes.
+    item.showGrid(x=True, y=True, alpha=palette.grid_alpha)

@@ -9,24 +9,14 @@ from dataclasses import dataclass
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (
-    QFrame,
-    QHBoxLayout,
-    QLabel,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from wsmonitor.ui.dashboard import theme
 from wsmonitor.ui.dashboard.axes import CompactAxis, nice_ceiling
 from wsmonitor.ui.dashboard.bands import BandLayer
-from wsmonitor.ui.dashboard.export import (
-    export_menu_button,
-    save_widget_png,
-    write_series_csv,
-)
+from wsmonitor.ui.dashboard.export import export_menu_button, save_widget_png, write_series_csv
 from wsmonitor.ui.dashboard.legend import format_count, format_legend, format_time, value_at
+from wsmonitor.ui.theme import ThemePalette, current, on_theme_changed
 
 _EMPTY = np.empty(0)
 
@@ -39,6 +29,8 @@ class _Series:
     x: np.ndarray
     y: np.ndarray
     note: str = ""
+    #: Position when it was added: picks the same categorical colour in every theme.
+    slot: int = 0
 
 
 class TimeSeriesPlot(QFrame):
@@ -93,7 +85,6 @@ class TimeSeriesPlot(QFrame):
         self.plot_item: pg.PlotItem = self.plot_widget.getPlotItem()
         self.plot_item.setDownsampling(auto=True, mode="peak")
         self.plot_item.setClipToView(True)
-        self.plot_item.showGrid(x=True, y=True, alpha=theme.grid_alpha())
         self.plot_item.hideButtons()
         self.plot_item.setMenuEnabled(False)
         self.bands = BandLayer(self.plot_item)
@@ -104,7 +95,7 @@ class TimeSeriesPlot(QFrame):
         self.view_box.setYRange(0, 1, padding=0)
         self.view_box.sigRangeChangedManually.connect(lambda *_: self.range_changed_by_user.emit())
 
-        self._crosshair = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#8a8f98"))
+        self._crosshair = pg.InfiniteLine(angle=90, movable=False)
         self._crosshair.hide()
         self.plot_item.addItem(self._crosshair, ignoreBounds=True)
         self._mouse_proxy = pg.SignalProxy(
@@ -121,6 +112,8 @@ class TimeSeriesPlot(QFrame):
         layout.addWidget(self.legend_label)
         layout.addWidget(self.note_label)
         layout.addWidget(self.plot_widget, 1)
+        self._apply_theme(current())
+        on_theme_changed(self._apply_theme)
 
     # -- data --------------------------------------------------------------------------------
     def set_series(
@@ -208,14 +201,9 @@ class TimeSeriesPlot(QFrame):
         self.note_label.setText(text)
         self.note_label.setVisible(bool(text))
 
-    def set_bands(
-        self,
-        bands: Sequence[tuple[float, float]],
-        brush: QColor = theme.DOWN_BRUSH,
-        group: str = "down",
-    ) -> None:
-        """Shade time ranges (health down periods, gaps)."""
-        self.bands.set(group, bands, brush)
+    def set_bands(self, bands: Sequence[tuple[float, float]], group: str = "down") -> None:
+        """Shade time ranges in the theme's colour of ``group``: "down" (health) or "gap"."""
+        self.bands.set(group, bands, theme.band_brush(group))
 
     def band_count(self, group: str = "down") -> int:
         return self.bands.count(group)
@@ -225,19 +213,33 @@ class TimeSeriesPlot(QFrame):
         self._header.insertWidget(self._header.count() - 1, widget)
 
     def _add_series(self, key: str, label: str) -> _Series:
-        colour = theme.colour_for(key, len(self._order))
-        pen = pg.mkPen(colour, width=1)  # wider lines take the slow stroker path in Qt
-        item = pg.PlotDataItem(pen=pen, name=label)
+        slot = len(self._order)
+        item = pg.PlotDataItem(name=label)
         if self.stacked:
-            # Opaque tint: translucent layers drawn over each other would mix their colours.
-            fill = theme.tint(colour, 0.55)
             item.setFillLevel(0)
-            item.setBrush(fill)
+        series = _Series(item=item, label=label, colour="", x=_EMPTY, y=_EMPTY, slot=slot)
+        self._colour_series(key, series)
         self.plot_item.addItem(item)
-        series = _Series(item=item, label=label, colour=colour, x=_EMPTY, y=_EMPTY)
         self._series[key] = series
         self._order.append(key)
         return series
+
+    def _colour_series(self, key: str, series: _Series) -> None:
+        series.colour = theme.colour_for(key, series.slot)
+        # Width 1: wider lines take the slow stroker path in Qt.
+        series.item.setPen(pg.mkPen(series.colour, width=1))
+        if self.stacked:
+            # Opaque tint: translucent layers drawn over each other would mix their colours.
+            series.item.setBrush(theme.tint(series.colour, 0.55))
+
+    def _apply_theme(self, palette: ThemePalette) -> None:
+        """Re-read every colour of the plot from ``palette`` (at start and on a theme switch)."""
+        theme.style_plot(self.plot_widget, palette)
+        self._crosshair.setPen(pg.mkPen(palette.crosshair))
+        for key, series in self._series.items():
+            self._colour_series(key, series)
+        self.bands.restyle(theme.band_brush)
+        self._refresh_legend()
 
     # -- view --------------------------------------------------------------------------------
     def show_range(self, start: float, end: float) -> None:
@@ -278,7 +280,8 @@ class TimeSeriesPlot(QFrame):
             for s in (self._series[k] for k in self._order)
         ]
         prefix = "" if math.isnan(self._hover_x) else f"<b>{format_time(self._hover_x)}</b> "
-        self.legend_label.setText(prefix + format_legend(entries, self._placeholder))
+        muted = current().muted
+        self.legend_label.setText(prefix + format_legend(entries, self._placeholder, muted))
 
     def _value_at(self, series: _Series) -> str:
         value = value_at(series.x, series.y, self._hover_x)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QButtonGroup, QCheckBox, QHBoxLayout, QLabel, QToolButton, QWidget
 
+from wsmonitor.ui.theme import ThemePalette, current, on_theme_changed
+
 WINDOWS: tuple[tuple[str, int], ...] = (("5 min", 300), ("1 h", 3600), ("24 h", 86_400))
 
 
@@ -27,6 +29,8 @@ class WindowBar(QWidget):
             button = QToolButton()
             button.setText(text)
             button.setCheckable(True)
+            # Styled by the theme's QSS: Fusion's own checked look is too faint in dark.
+            button.setProperty("segment", True)
             button.setToolTip(f"Show the last {text}")
             self._group.addButton(button, seconds)
             self.window_buttons[seconds] = button
@@ -53,6 +57,7 @@ class WindowBar(QWidget):
         self.hint.setObjectName("hintLabel")
         layout.addWidget(self.hint)
         self._show_follow(True)
+        on_theme_changed(self._restyle)
 
     @property
     def window_s(self) -> int:
@@ -77,6 +82,10 @@ class WindowBar(QWidget):
 
     def _show_follow(self, following: bool) -> None:
         self.follow_button.setText("● Live" if following else "❚❚ Paused · follow")
+        live = current().level("ok")
         self.follow_button.setStyleSheet(
-            "QToolButton { color: #2e9d4f; font-weight: 600 }" if following else ""
+            f"QToolButton {{ color: {live}; font-weight: 600 }}" if following else ""
         )
+
+    def _restyle(self, _palette: ThemePalette) -> None:
+        self._show_follow(self.following)

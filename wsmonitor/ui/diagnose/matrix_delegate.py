@@ -6,7 +6,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-_FRAME = QColor("#1f5fa8")
+from wsmonitor.ui.theme import current
 
 
 class MatrixDelegate(QStyledItemDelegate):
@@ -23,6 +23,7 @@ class MatrixDelegate(QStyledItemDelegate):
         super().paint(painter, plain, index)
         if selected:
             painter.save()
-            painter.setPen(QPen(_FRAME, 3))
+            # The strong information colour: reads on every verdict tint, in both themes.
+            painter.setPen(QPen(QColor(current().banner("info").strong), 3))
             painter.drawRect(option.rect.adjusted(2, 2, -2, -2))
             painter.restore()

@@ -14,18 +14,10 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from wsmonitor.ui.lab.timeline_model import TimelineRow
 from wsmonitor.ui.lab.verdict_banner import verdict_level
+from wsmonitor.ui.theme import ThemePalette, current, on_theme_changed
 
 COLUMNS = ("polling", "websocket", "upgrade")
 MATRIX_ROWS = (("eio4", "EIO 4"), ("eio3", "EIO 3"))
-
-_BACKGROUNDS = {
-    "ok": "#d7f0dd",
-    "warn": "#ffe9c2",
-    "error": "#f9d6d3",
-    "running": "#dce8f8",
-    "pending": "#f1f2f4",
-    "skipped": "#f1f2f4",
-}
 
 
 @dataclass
@@ -76,6 +68,7 @@ class MatrixModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[MatrixRow] = []
         self._cells: dict[str, Cell] = {}
+        on_theme_changed(self._restyle)
 
     def reset(self, rows: list[MatrixRow]) -> None:
         self.beginResetModel()
@@ -116,6 +109,12 @@ class MatrixModel(QAbstractTableModel):
                 index = self.index(row_number, COLUMNS.index(key.split("/", 1)[1]))
                 self.dataChanged.emit(index, index)
 
+    def _restyle(self, _palette: ThemePalette) -> None:
+        """Cell colours come from the theme: repaint every cell after a switch."""
+        if self._rows:
+            last = self.index(len(self._rows) - 1, len(COLUMNS) - 1)
+            self.dataChanged.emit(self.index(0, 0), last)
+
     # -- Qt model API -------------------------------------------------------------------------
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
@@ -143,7 +142,10 @@ class MatrixModel(QAbstractTableModel):
                 return cell.text or "skipped"
             return f"{'✔' if cell.code == 'ok' else '✘'} {cell.code}\n{cell.text}"
         if role == Qt.ItemDataRole.BackgroundRole:
-            return QBrush(QColor(_BACKGROUNDS.get(cell.level, "#ffffff")))
+            return QBrush(QColor(current().cell(cell.level)[0]))
+        if role == Qt.ItemDataRole.ForegroundRole:
+            # Paired with the background: the palette's text colour may not read on a tint.
+            return QBrush(QColor(current().cell(cell.level)[1]))
         if role == Qt.ItemDataRole.ToolTipRole and cell.summary:
             return cell.summary + "".join(f"\n• {h}" for h in cell.hints)
         if role == Qt.ItemDataRole.TextAlignmentRole:

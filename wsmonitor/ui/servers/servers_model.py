@@ -10,6 +10,7 @@ from PySide6.QtGui import QColor
 
 from wsmonitor.core.cluster_state import ServerRow
 from wsmonitor.ui.table_columns import ColumnsTableModel, Index
+from wsmonitor.ui.theme import ThemePalette, current, on_theme_changed
 
 COLUMNS = (
     "Status",
@@ -23,8 +24,6 @@ COLUMNS = (
     "Last seen",
     "Namespaces",
 )
-_STALE = QColor("#c8382e")
-_HEALTHY = QColor("#2e9d4f")
 
 
 def format_duration(seconds: float) -> str:
@@ -51,6 +50,7 @@ class ServersModel(ColumnsTableModel):
         super().__init__()
         self._rows: list[ServerRow] = []
         self._now = 0.0
+        on_theme_changed(self._restyle)
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
@@ -61,7 +61,7 @@ class ServersModel(ColumnsTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(row, column)
         if role == Qt.ItemDataRole.ForegroundRole and column == 0:
-            return _HEALTHY if row.healthy else _STALE
+            return QColor(current().level("ok" if row.healthy else "error"))
         if role == Qt.ItemDataRole.ToolTipRole and column == 0 and not row.healthy:
             return f"No server_stats for {format_duration(self._now - row.last_seen)}"
         if role == Qt.ItemDataRole.TextAlignmentRole and 3 <= column <= 7:
@@ -96,6 +96,12 @@ class ServersModel(ColumnsTableModel):
         self.beginResetModel()
         self._rows = list(rows)
         self.endResetModel()
+
+    def _restyle(self, _palette: ThemePalette) -> None:
+        """The status column's colours come from the theme: repaint it after a switch."""
+        if self._rows:
+            last = self.index(len(self._rows) - 1, 0)
+            self.dataChanged.emit(self.index(0, 0), last, [Qt.ItemDataRole.ForegroundRole])
 
     def row_at(self, row: int) -> ServerRow:
         return self._rows[row]
