@@ -13,6 +13,7 @@ import numpy as np
 from tests.core.test_aggregator import DEV, T, stats
 from tests.core.test_short_lived_recount import live_and_die
 from wsmonitor.core.aggregator import Aggregator, AggregatorConfig
+from wsmonitor.ui.dashboard.dashboard_page import DashboardPage
 from wsmonitor.ui.dashboard.stat_tiles import StatTile, show_short_lived
 from wsmonitor.ui.disconnects.record_model import RecordLogModel
 from wsmonitor.ui.sockets.short_lived import ShortLivedView
@@ -30,6 +31,13 @@ def frame(a: Aggregator, now: float) -> SimpleNamespace:
     """The parts of a ``MonitorFrame`` the short-lived view and tile read."""
     snapshot = SimpleNamespace(stats=a.snapshot(now))
     return SimpleNamespace(now=now, snapshot=snapshot, session=SimpleNamespace(aggregator=a))
+
+
+def dashboard_frame(a: Aggregator, now: float) -> SimpleNamespace:
+    """``frame`` plus what the dashboard's tiles read besides (no health URL)."""
+    shown = frame(a, now)
+    shown.session.health = None
+    return shown
 
 
 def rows(model: RecordLogModel) -> list[tuple[str, bool]]:
@@ -90,3 +98,21 @@ def test_a_complete_recount_is_said_plainly_and_lists_reload_without_duplicates(
     show_short_lived(tile, a.snapshot(T + 71))
     assert tile.detail.text() == "last minute · under 10 s · 3 total"
     assert "Recounted with 10 s" in tile.toolTip()
+
+
+def test_the_dashboard_tile_says_what_a_recount_could_not_reach(qtbot) -> None:
+    a = watched(log_size=3)
+    for i in range(5):  # as above: s0 and s1 fall off the log before the recount
+        live_and_die(a, f"s{i}", T + 10 * i, 1.0)
+    page = DashboardPage()
+    qtbot.addWidget(page)
+    tile = page.tiles["short"]
+    now = T + 50
+    a.set_short_lived_s(0.5, now)
+    # The tiles alone: a full refresh also draws plots from a real session's history.
+    page._update_tiles(dashboard_frame(a, now))
+    assert tile.detail.text() == "last minute · under 0.5 s · 2 total (older: 5 s)"
+    assert tile.toolTip().startswith("Sockets gone within the short-lived threshold\n\n")
+    assert "earlier counts used 5 s" in tile.toolTip()
+    page.reset()  # another session: the note goes with the counts
+    assert tile.toolTip() == "Sockets gone within the short-lived threshold"

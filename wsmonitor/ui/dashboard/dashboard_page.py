@@ -13,7 +13,7 @@ from wsmonitor.ui.dashboard.banner import Banner
 from wsmonitor.ui.dashboard.legend import format_count
 from wsmonitor.ui.dashboard.plot_feed import bucket_for, recent_rate
 from wsmonitor.ui.dashboard.plots import COUNT_POINTS, DashboardPlots
-from wsmonitor.ui.dashboard.stat_tiles import StatTiles
+from wsmonitor.ui.dashboard.stat_tiles import StatTiles, show_short_lived
 from wsmonitor.ui.dashboard.time_plot import TimeSeriesPlot
 from wsmonitor.ui.dashboard.window_bar import WindowBar
 from wsmonitor.ui.monitor_controller import MonitorFrame, MonitorPage
@@ -173,12 +173,8 @@ class DashboardPage(MonitorPage):
 
     def _restyle(self, _palette: ThemePalette) -> None:
         """After a theme switch: the plots and banners restyle themselves; tiles need a nudge."""
-        # A stat tile colours its value only when the value changes (stat_tiles.py keeps what
-        # it shows in ``_shown``): forget that, so the same value is set again in new colours.
-        for tile in self.tiles.tiles.values():
-            shown = tile._shown
-            tile._shown = ("", "", "")
-            tile.set(*shown)
+        # A stat tile colours its value only when the value changes: have it colour it again.
+        self.tiles.restyle()
 
     # -- tiles and banners -------------------------------------------------------------------
     def _update_tiles(self, frame: MonitorFrame) -> None:
@@ -204,15 +200,7 @@ class DashboardPage(MonitorPage):
         connects = series.connections.total(t0, frame.now)
         disconnects = series.disconnections.total(t0, frame.now)
         tiles["churn"].set(f"{format_count(connects)} / {format_count(disconnects)}", "last minute")
-        if "ALL_EVENTS" in stats.features:
-            tiles["short"].set(
-                format_count(stats.short_lived_last_min),
-                f"last minute · under {stats.short_lived_threshold_s:g} s · "
-                f"{format_count(stats.totals.short_lived)} total",
-                "warn" if stats.short_lived_last_min else "",
-            )
-        else:
-            tiles["short"].set("n/a", "needs a development-mode server")
+        show_short_lived(tiles["short"], stats)
         packets_in = recent_rate(series.packets_in, frame.now)
         packets_out = recent_rate(series.packets_out, frame.now)
         if not math.isnan(packets_in):

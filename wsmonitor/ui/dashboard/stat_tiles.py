@@ -41,11 +41,18 @@ class StatTile(QFrame):
         if (value, detail, level) == self._shown:
             return
         self._shown = (value, detail, level)
-        colour = LEVEL_COLOURS.get(level)
-        style = "font-size: 22px; font-weight: 600"
-        self.value.setStyleSheet(style + (f"; color: {colour}" if colour else ""))
+        self._colour_value()
         self.value.setText(value)
         self.detail.setText(detail)
+
+    def restyle(self) -> None:
+        """Colour the shown value again from the current theme (after a theme switch)."""
+        self._colour_value()
+
+    def _colour_value(self) -> None:
+        colour = LEVEL_COLOURS.get(self._shown[2])
+        style = "font-size: 22px; font-weight: 600"
+        self.value.setStyleSheet(style + (f"; color: {colour}" if colour else ""))
 
     def set_note(self, note: str) -> None:
         """Add ``note`` below the tile's own tooltip ("" removes it)."""
@@ -73,6 +80,12 @@ class StatTiles(QWidget):
     def clear(self) -> None:
         for tile in self.tiles.values():
             tile.set("–")
+            tile.set_note("")  # a recount note belongs to the session that was cleared
+
+    def restyle(self) -> None:
+        """Colour every tile's value again from the current theme."""
+        for tile in self.tiles.values():
+            tile.restyle()
 
 
 def show_short_lived(tile: StatTile, stats: AggregatorSnapshot) -> None:

@@ -23,10 +23,10 @@ from wsmonitor.ui.diagnose.controller import DiagnoseController
 from wsmonitor.ui.diagnose.engine_link import DiagnoseInputs
 from wsmonitor.ui.diagnose.matrix_delegate import MatrixDelegate
 from wsmonitor.ui.diagnose.matrix_model import Cell, MatrixModel, matrix_rows
-from wsmonitor.ui.diagnose.verdict_banner import ThemedVerdictBanner
 from wsmonitor.ui.lab.secret_url_edit import SecretUrlEdit
 from wsmonitor.ui.lab.timeline_model import TimelineModel
 from wsmonitor.ui.lab.timeline_view import timeline_view
+from wsmonitor.ui.lab.verdict_banner import VerdictBanner
 from wsmonitor.ui.page import Page
 
 _FIELDS = (
@@ -60,7 +60,7 @@ class DiagnosePage(Page):
         self.progress = QLabel()
         self.copy_report = QPushButton("Copy report (Markdown)")
         self.copy_report.setEnabled(False)
-        self.banner = ThemedVerdictBanner()
+        self.banner = VerdictBanner()
         self.banner.show_idle("Enter the server URL and press Run diagnosis.")
         self.matrix = MatrixModel(self)
         self.matrix_view = QTableView()

@@ -16,9 +16,10 @@ from PySide6.QtGui import QColor
 from wsmonitor.core.disconnect_log import DisconnectRecord
 from wsmonitor.ui.sockets.socket_model import format_since
 from wsmonitor.ui.table_columns import ColumnsTableModel, Index
+from wsmonitor.ui.theme import ThemePalette, current, on_theme_changed
 
 COLUMNS = ("Time", "Namespace", "Socket", "Address", "Lifetime", "Reason", "User agent")
-_SHORT = QColor("#c8382e")
+_LIFETIME = COLUMNS.index("Lifetime")  # short-lived lifetimes show in the error colour
 
 
 def format_lifetime(seconds: float | None) -> str:
@@ -42,6 +43,7 @@ class RecordLogModel(ColumnsTableModel):
         self._rows: list[DisconnectRecord] = []  # newest first
         self._last: DisconnectRecord | None = None
         self._version = 0  # the log's ``version`` the rows come from
+        on_theme_changed(self._restyle)
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
@@ -62,9 +64,15 @@ class RecordLogModel(ColumnsTableModel):
         if role == Qt.ItemDataRole.UserRole:  # sort key
             return (record.t, record.nsp, record.socket_id, record.address,
                     record.lifetime or 0.0, record.reason, record.user_agent)[column]  # fmt: skip
-        if role == Qt.ItemDataRole.ForegroundRole and column == 4 and record.short_lived:
-            return _SHORT
+        if role == Qt.ItemDataRole.ForegroundRole and column == _LIFETIME and record.short_lived:
+            return QColor(current().level("error"))
         return None
+
+    def _restyle(self, _palette: ThemePalette) -> None:
+        """A theme switch: the lifetime column's colour comes from the palette; repaint it."""
+        if self._rows:
+            top, bottom = self.index(0, _LIFETIME), self.index(len(self._rows) - 1, _LIFETIME)
+            self.dataChanged.emit(top, bottom, [Qt.ItemDataRole.ForegroundRole])
 
     def record_at(self, row: int) -> DisconnectRecord:
         return self._rows[row]

@@ -1,7 +1,8 @@
 """The strip above the lab's timeline when one Fire compares EIO 4 and 3: one entry per run.
 
-Each entry says how its run ended ("EIO 3 ✗ protocol_mismatch 8 ms"), in the banner's colours;
-clicking a finished entry asks the controller to show that run.
+Each entry says how its run ended ("EIO 3 ✗ protocol_mismatch 8 ms") in its level's colour; the
+selected one looks like the banner below it. Clicking a finished entry asks the controller to
+show that run.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QSizePolicy
 
 from wsmonitor.ui.lab.flow_layout import FlowLayout
-from wsmonitor.ui.lab.verdict_banner import level_colours, verdict_level
+from wsmonitor.ui.lab.verdict_banner import verdict_level
+from wsmonitor.ui.theme import ThemePalette, current, on_theme_changed
 
 #: What an entry says while its run has no verdict.
 _STATE_WORDS = {
@@ -69,6 +71,7 @@ class CompareStrip(QFrame):
         self._selected = -1
         self._layout = FlowLayout(self)
         self.hide()
+        on_theme_changed(self._restyle)
 
     # -- content ------------------------------------------------------------------------------
     def show_entries(self, entries: list[RunEntry]) -> None:
@@ -123,21 +126,30 @@ class CompareStrip(QFrame):
     # -- drawing ------------------------------------------------------------------------------
     def _render(self, index: int) -> None:
         entry, button = self._entries[index], self._buttons[index]
-        background, colour = level_colours(entry.level)
-        selected = index == self._selected
-        # The selected run looks like the banner below it: the same fill and border.
-        fill = background if selected else "transparent"
-        border = colour if selected else "#c9ccd1"
         button.setText(entry.text)
         button.setToolTip(entry.summary or entry.text)
         button.setEnabled(entry.done)
-        button.setStyleSheet(
-            f"QPushButton {{ color: {colour}; background: {fill}; border: 1px solid {border};"
-            f" border-radius: 4px; padding: 3px 10px; font-weight: {'bold' if selected else 500};"
-            " }"
-            f"QPushButton:hover {{ border-color: {colour}; }}"
-        )
+        button.setStyleSheet(entry_style(current(), entry.level, index == self._selected))
+
+    def _restyle(self, _palette: ThemePalette) -> None:
+        """A theme switch: every entry in the new palette's colours."""
+        for index in range(len(self._entries)):
+            self._render(index)
 
     def _clicked(self, index: int) -> None:
         if self._entries[index].done:
             self.entry_clicked.emit(index)
+
+
+def entry_style(palette: ThemePalette, level: str, selected: bool) -> str:
+    """Style sheet of one entry: level-coloured text, or the banner's look when selected."""
+    banner = palette.banner(level)
+    if selected:  # the same fill, text and edge as the verdict banner below it
+        text, fill, border = banner.text, banner.background, banner.strong
+    else:
+        text, fill, border = palette.level(level), "transparent", palette.border
+    return (
+        f"QPushButton {{ color: {text}; background: {fill}; border: 1px solid {border};"
+        f" border-radius: 4px; padding: 3px 10px; font-weight: {'bold' if selected else 500}; }}"
+        f" QPushButton:hover {{ border-color: {banner.strong}; }}"
+    )

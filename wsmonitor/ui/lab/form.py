@@ -122,7 +122,7 @@ class ProbeForm(QWidget):
         self._layout.addRow(label, field)
         error = QLabel()
         error.setObjectName(f"error_{key}")
-        error.setStyleSheet("color: #c8382e;")
+        error.setProperty("tone", "error")  # coloured by the theme's QSS
         error.setWordWrap(True)
         self._layout.addRow("", error)
         self._layout.setRowVisible(error, False)

@@ -214,7 +214,11 @@ class PresetBar(QWidget):
         self.delete_button.setEnabled(bool(data) and data[0] == _USER)
 
     def _say(self, text: str, error: bool = False) -> None:
-        self.message.setStyleSheet(f"color: {'#c8382e' if error else '#555b63'};")
+        # Coloured by the theme's QSS; a changed dynamic property needs a re-polish to apply.
+        self.message.setProperty("tone", "error" if error else "muted")
+        style = self.message.style()
+        style.unpolish(self.message)
+        style.polish(self.message)
         self.message.setText(text)
         self.message.show()
 

@@ -8,11 +8,14 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor
 
+from wsmonitor.ui.theme import ThemePalette, current, on_theme_changed
+
 MAX_ROWS = 5000
 FLUSH_INTERVAL_MS = 50  # draw at 20 Hz, never once per packet
 
 _ARROWS = {"out": "→ out", "in": "← in", "send": "→ out", "recv": "← in"}
-_DIR_COLOURS = {"out": "#1f5fa8", "in": "#2e7d32"}
+#: Which ``ThemePalette.directions`` colour a direction gets (the same as its arrow).
+_DIR_ROLES = {"out": "out", "in": "in", "send": "out", "recv": "in"}
 _ERROR_WORDS = ("error", "close", "fail", "refused", "timeout")
 
 
@@ -39,6 +42,7 @@ class TimelineModel(QAbstractTableModel):
         self._timer.setInterval(FLUSH_INTERVAL_MS)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.flush)
+        on_theme_changed(self._restyle)
 
     # -- feeding ------------------------------------------------------------------------------
     def append(self, row: TimelineRow) -> None:
@@ -105,8 +109,14 @@ class TimelineModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and column == 0:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole:
-            if column == 1 and row.dir in _DIR_COLOURS:
-                return QBrush(QColor(_DIR_COLOURS[row.dir]))
+            if column == 1 and row.dir in _DIR_ROLES:
+                return QBrush(QColor(current().directions[_DIR_ROLES[row.dir]]))
             if column == 2 and any(word in row.kind.lower() for word in _ERROR_WORDS):
-                return QBrush(QColor("#c8382e"))
+                return QBrush(QColor(current().level("error")))
         return None
+
+    def _restyle(self, _palette: ThemePalette) -> None:
+        """A theme switch: the direction and kind colours come from the palette; repaint."""
+        if self._rows:
+            last = self.index(len(self._rows) - 1, 2)
+            self.dataChanged.emit(self.index(0, 1), last, [Qt.ItemDataRole.ForegroundRole])

@@ -7,22 +7,18 @@ from html import escape
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout
 
-#: (background, border) per banner level.
-_LEVEL_STYLE = {
-    "ok": ("#e6f4ea", "#2e9d4f"),
-    "warn": ("#fff4e0", "#d08a00"),
-    "error": ("#fdecea", "#c8382e"),
-    "running": ("#e8f0fb", "#1f5fa8"),
-    "idle": ("#f1f2f4", "#8a8f98"),
-}
+from wsmonitor.ui.theme import ThemePalette, current, on_theme_changed
+from wsmonitor.ui.theme.styles import verdict_banner_style
 
 #: Verdicts where the server answered but something around it (proxy, CORS, client) is off.
 _WARN_VERDICTS = frozenset({"cors_rejected", "upgrade_failed", "transport_unavailable"})
 
 
 def level_colours(level: str) -> tuple[str, str]:
-    """(background, border/text colour) of a banner level, for widgets that match the banner."""
-    return _LEVEL_STYLE[level]
+    """(background, text colour) of a banner level in the current theme, for widgets that
+    match the banner."""
+    colours = current().banner(level)
+    return colours.background, colours.text
 
 
 def verdict_level(code: str) -> str:
@@ -53,6 +49,7 @@ class VerdictBanner(QFrame):
         self.code = ""
         self.level = "idle"
         self.show_idle("Fill in the form and press Fire.")
+        on_theme_changed(self._restyle)
 
     def show_verdict(self, code: str, summary: str, hints: list[str]) -> None:
         items = "".join(f"<li>{escape(h)}</li>" for h in hints)
@@ -78,14 +75,12 @@ class VerdictBanner(QFrame):
         return self._body.text()
 
     def _set(self, title: str, body_html: str, level: str, code: str) -> None:
-        background, border = _LEVEL_STYLE[level]
-        self.setStyleSheet(
-            f"#verdictBanner {{ background: {background}; border: 1px solid {border};"
-            f" border-left: 6px solid {border}; border-radius: 4px; }}"
-            f"#verdictBanner QLabel {{ background: transparent; border: none; }}"
-            f"#verdictTitle {{ color: {border}; font-weight: bold; font-size: 15px; }}"
-        )
+        self.setStyleSheet(verdict_banner_style(current(), level))
         self._title.setText(title)
         self._body.setText(body_html)
         self.code = code
         self.level = level
+
+    def _restyle(self, palette: ThemePalette) -> None:
+        """A theme switch: the same verdict in the new palette's colours."""
+        self.setStyleSheet(verdict_banner_style(palette, self.level))

@@ -9,17 +9,8 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-_PHASE_COLOURS = {
-    "dns": "#7e57c2",
-    "tcp": "#1f77b4",
-    "tls": "#17becf",
-    "tcp+tls": "#17becf",
-    "http": "#2ca02c",
-    "handshake": "#ff7f0e",
-    "connect": "#e377c2",
-    "upgrade": "#8c564b",
-    "hold": "#7f7f7f",
-}
+from wsmonitor.ui.theme import ThemePalette, current, on_theme_changed
+
 _ROW_HEIGHT = 20
 _LABEL_WIDTH = 90
 _MARGIN = 8
@@ -39,9 +30,10 @@ class Phase:
         return max(0.0, self.end_ms - self.start_ms)
 
 
-def phase_colour(name: str) -> QColor:
-    key = name.lower().split()[0] if name else ""
-    return QColor(_PHASE_COLOURS.get(key, "#6c757d"))
+def phase_colour(name: str, failed: bool = False) -> QColor:
+    """The bar colour of a phase in the current theme (failed bars in the error colour)."""
+    palette = current()
+    return QColor(palette.level("error") if failed else palette.phase(name))
 
 
 class PhaseWaterfall(QWidget):
@@ -52,6 +44,7 @@ class PhaseWaterfall(QWidget):
         self._phases: list[Phase] = []
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setMinimumHeight(self._height_for(4))
+        on_theme_changed(self._restyle)
 
     def set_phases(self, phases: list[Phase]) -> None:
         self._phases = list(phases)
@@ -61,6 +54,10 @@ class PhaseWaterfall(QWidget):
 
     def phases(self) -> list[Phase]:
         return list(self._phases)
+
+    def _restyle(self, _palette: ThemePalette) -> None:
+        """A theme switch: the bars are painted from the palette, so paint again."""
+        self.update()
 
     def sizeHint(self) -> QSize:
         return QSize(420, self._height_for(max(len(self._phases), 4)))
@@ -96,7 +93,7 @@ class PhaseWaterfall(QWidget):
             )
             x = left + phase.start_ms * scale
             bar_width = max(2.0, phase.duration_ms * scale)
-            colour = QColor("#c8382e") if phase.failed else phase_colour(phase.name)
+            colour = phase_colour(phase.name, phase.failed)
             painter.fillRect(QRectF(x, top + 4, bar_width, _ROW_HEIGHT - 8), colour)
             label = f"{phase.duration_ms:.1f} ms" + (" ✗" if phase.failed else "")
             painter.drawText(
@@ -107,14 +104,20 @@ class PhaseWaterfall(QWidget):
 
     def _draw_axis(self, painter: QPainter, left: float, width: float, total: float) -> None:
         top = _MARGIN + len(self._phases) * _ROW_HEIGHT + 2
-        painter.setPen(QPen(self.palette().mid().color(), 1))
+        # The axis line is a faint frame colour; its labels are text and need text contrast
+        # (the frame colour reads at under 2:1 on the dark panel).
+        line = QPen(self.palette().mid().color(), 1)
+        text = QPen(self.palette().placeholderText().color())
+        painter.setPen(line)
         painter.drawLine(int(left), int(top), int(left + width), int(top))
         step = nice_step(total)
         tick = 0.0
         while tick <= total + 1e-9:
             x = left + width * tick / total
+            painter.setPen(line)
             painter.drawLine(int(x), int(top), int(x), int(top + 4))
             label = f"{tick:g} ms"
+            painter.setPen(text)
             painter.drawText(
                 QRectF(x - 40, top + 4, 80, 14),
                 Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,

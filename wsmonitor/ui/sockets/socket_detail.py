@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QTextBrowser
 from wsmonitor.core.secrets import mask_secret
 from wsmonitor.core.socket_store import SocketRow
 from wsmonitor.ui.sockets.socket_model import format_since
+from wsmonitor.ui.theme import ThemePalette, current, on_theme_changed
 
 #: Header and query keys whose values are credentials: shown masked, never in full.
 _SECRET_HINTS = ("authorization", "cookie", "token", "secret", "password", "api-key", "apikey")
@@ -27,12 +28,18 @@ def _value(key: str, value: Any) -> str:
     return mask_secret(text) if _is_secret(key) else text
 
 
+def _muted(text_html: str) -> str:
+    """A paragraph in the theme's secondary-text colour."""
+    return f"<p style='color:{current().muted}'>{text_html}</p>"
+
+
 def _table(items: Mapping[str, Any], empty: str, *, ordered: bool = False) -> str:
     if not items:
-        return f"<p style='color:#8a8f98'>{empty}</p>"
+        return _muted(empty)
+    muted = current().muted
     pairs = list(items.items()) if ordered else sorted(items.items())
     rows = "".join(
-        f"<tr><td style='padding-right:12px; color:#5f6368'>{html.escape(str(k))}</td>"
+        f"<tr><td style='padding-right:12px; color:{muted}'>{html.escape(str(k))}</td>"
         f"<td>{html.escape(_value(str(k), v))}</td></tr>"
         for k, v in pairs
     )
@@ -73,10 +80,19 @@ class SocketDetail(QTextBrowser):
         super().__init__()
         self.setObjectName("socketDetail")
         self.setOpenLinks(False)
+        self._row: SocketRow | None = None
         self.show_row(None)
+        on_theme_changed(self._restyle)
 
     def show_row(self, row: SocketRow | None) -> None:
+        self._row = row
         if row is None:
-            self.setHtml("<p style='color:#8a8f98'>Select a socket to see its handshake.</p>")
+            self.setHtml(_muted("Select a socket to see its handshake."))
         else:
             self.setHtml(socket_html(row))
+
+    def _restyle(self, _palette: ThemePalette) -> None:
+        """A theme switch: the HTML carries the muted colour; render the same row again."""
+        scroll = self.verticalScrollBar().value()
+        self.show_row(self._row)
+        self.verticalScrollBar().setValue(scroll)
