@@ -15,19 +15,9 @@ from PySide6.QtWidgets import QApplication
 
 from tests.ui.monitor_support import settle
 from wsmonitor.ui.lab import LabPage
-from wsmonitor.ui.lab.presets import PresetStore
 from wsmonitor.ui.lab.settings import EIO_BOTH, LabSettings
 
 STRIP = re.compile(r"EIO 4 ✓ ok \d+ ms · EIO 3 ✗ protocol_mismatch \d+ ms")
-
-
-@pytest.fixture
-def lab(qtbot, tmp_path) -> LabPage:
-    page = LabPage(store=PresetStore(tmp_path))
-    qtbot.addWidget(page)
-    page.resize(1100, 800)
-    page.show()
-    return page
 
 
 async def fire_and_wait(qtbot, lab: LabPage) -> None:

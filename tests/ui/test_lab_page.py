@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -16,21 +15,11 @@ from tests.peers.faults.http_faults import closed_port
 from tests.ui.cli_support import cli_json
 from tests.ui.monitor_support import settle
 from wsmonitor.ui.lab import LabPage
-from wsmonitor.ui.lab.presets import PresetStore
 from wsmonitor.ui.lab.settings import LabSettings
 
 
 async def cli_verdict(*args: str, token: str | None = None) -> dict:
     return await cli_json("probe", *args, token=token)
-
-
-@pytest.fixture
-def lab(qtbot, tmp_path) -> LabPage:
-    page = LabPage(store=PresetStore(tmp_path))
-    qtbot.addWidget(page)
-    page.resize(1100, 800)
-    page.show()
-    return page
 
 
 async def fire(qtbot, page: LabPage, settings: LabSettings) -> None:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 import socket
-from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QImage, QPalette
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QApplication
 
 from tests.ui.monitor_support import monitor_shell, profile_for, settle
+from tests.ui.theme_support import close_to, pixel, shows_colour
 from wsmonitor.core.profiles import ProfileStore
 from wsmonitor.ui.alerts.alerts_page import AlertsPage
 from wsmonitor.ui.dashboard.dashboard_page import DashboardPage
@@ -24,14 +24,7 @@ GRAPHICS = 3.0  # WCAG 2 AA, lines and other non-text marks
 
 Role = QPalette.ColorRole
 
-
-@pytest.fixture(autouse=True)
-def back_to_system(qapp) -> Iterator[None]:
-    """The theme is application-wide: leave the System choice for the tests that follow."""
-    yield
-    manager = theme_manager()
-    manager.system_is_dark = lambda: False
-    manager.set_choice("system")
+pytestmark = pytest.mark.usefixtures("back_to_system")
 
 
 def dead_port() -> int:
@@ -39,26 +32,6 @@ def dead_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def pixel(widget: QWidget, x: int, y: int) -> QColor:
-    return widget.grab().toImage().pixelColor(x, y)
-
-
-def close_to(colour: QColor, expected: str, tolerance: int = 6) -> bool:
-    want = QColor(expected)
-    return all(
-        abs(a - b) <= tolerance for a, b in zip(colour.getRgb()[:3], want.getRgb()[:3], strict=True)
-    )
-
-
-def shows_colour(image: QImage, expected: str) -> bool:
-    """Some pixel of ``image`` has ``expected`` colour (text strokes keep it in their core)."""
-    return any(
-        close_to(image.pixelColor(x, y), expected, 10)
-        for y in range(image.height())
-        for x in range(image.width())
-    )
 
 
 # -- the palettes themselves ------------------------------------------------------------------

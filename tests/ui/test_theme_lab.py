@@ -8,7 +8,6 @@ view, in the palette the user switched to.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 
 import jwt
 import pytest
@@ -16,13 +15,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel
 
 from tests.ui.monitor_support import settle
-from tests.ui.test_theme import close_to, pixel, shows_colour
+from tests.ui.theme_support import close_to, pixel, shows_colour
 from wsmonitor.core.admin_events import Handshake, SocketInfo
 from wsmonitor.core.disconnect_log import DisconnectRecord
 from wsmonitor.core.socket_store import SocketRow
 from wsmonitor.ui.disconnects.record_model import COLUMNS, RecordLogModel
 from wsmonitor.ui.lab import LabPage
-from wsmonitor.ui.lab.presets import PresetStore
 from wsmonitor.ui.lab.settings import EIO_BOTH, LabSettings
 from wsmonitor.ui.lab.token_panel import TokenPanel
 from wsmonitor.ui.sockets.socket_detail import SocketDetail
@@ -30,28 +28,12 @@ from wsmonitor.ui.theme import DARK, LIGHT, ThemePalette, theme_manager
 
 Foreground = Qt.ItemDataRole.ForegroundRole
 
-
-@pytest.fixture(autouse=True)
-def back_to_system(qapp) -> Iterator[None]:
-    """The theme is application-wide: leave the System choice for the tests that follow."""
-    yield
-    manager = theme_manager()
-    manager.system_is_dark = lambda: False
-    manager.set_choice("system")
+pytestmark = pytest.mark.usefixtures("back_to_system")
 
 
 def switch(choice: str) -> None:
     theme_manager().set_choice(choice, save=False)
     QApplication.processEvents()
-
-
-@pytest.fixture
-def lab(qtbot, tmp_path) -> LabPage:
-    page = LabPage(store=PresetStore(tmp_path))
-    qtbot.addWidget(page)
-    page.resize(1100, 800)
-    page.show()
-    return page
 
 
 def assert_lab_in(lab: LabPage, palette: ThemePalette) -> None:
