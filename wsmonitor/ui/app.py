@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 import sys
 from collections.abc import Awaitable, Callable
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -15,6 +17,13 @@ from wsmonitor.resources import resource_path
 log = logging.getLogger(__name__)
 
 StartupHook = Callable[["GuiShell"], Awaitable[None]]  # noqa: F821
+
+#: Signals that close the window the way File › Quit does: Ctrl-C in the terminal, and what
+#: ``kill``, systemd and session managers send.
+STOP_SIGNALS: tuple[signal.Signals, ...] = (signal.SIGINT, signal.SIGTERM)
+
+#: How often the fallback timer lets Python run a pending signal handler (milliseconds).
+_SIGNAL_POLL_MS = 200
 
 
 def create_application() -> QApplication:
@@ -50,8 +59,57 @@ def build_shell(loop: asyncio.AbstractEventLoop):  # -> GuiShell
     return shell
 
 
+def install_signal_handlers(
+    loop: asyncio.AbstractEventLoop,
+    on_signal: Callable[[str], None],
+    signals: tuple[signal.Signals, ...] = STOP_SIGNALS,
+) -> Callable[[], None]:
+    """Call ``on_signal(name)`` on ``loop`` when one of ``signals`` arrives; returns the undo.
+
+    Python runs a signal handler only when the interpreter gets control, and inside Qt's C++
+    event loop it may not for a long time: that is why Ctrl-C used to be swallowed. On Unix,
+    qasync's loop is an asyncio selector loop, whose ``add_signal_handler`` writes the signal
+    to a self-pipe watched by a QSocketNotifier, so the loop wakes at once. Elsewhere (Windows)
+    a plain handler plus a timer that enters Python now and then does the job.
+    """
+    try:
+        for sig in signals:
+            loop.add_signal_handler(sig, on_signal, sig.name)
+    except NotImplementedError:
+        return _install_polled_handlers(loop, on_signal, signals)
+
+    def undo() -> None:
+        for sig in signals:
+            loop.remove_signal_handler(sig)
+
+    return undo
+
+
+def _install_polled_handlers(
+    loop: asyncio.AbstractEventLoop,
+    on_signal: Callable[[str], None],
+    signals: tuple[signal.Signals, ...],
+) -> Callable[[], None]:
+    """The fallback for loops without ``add_signal_handler``: handler plus wake-up timer."""
+
+    def handler(signum: int, _frame: object) -> None:
+        loop.call_soon_threadsafe(on_signal, signal.Signals(signum).name)
+
+    previous = {sig: signal.signal(sig, handler) for sig in signals}
+    timer = QTimer()
+    timer.timeout.connect(lambda: None)  # the call into Python is the point
+    timer.start(_SIGNAL_POLL_MS)
+
+    def undo() -> None:
+        timer.stop()
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+    return undo
+
+
 def run_gui(startup: StartupHook | None = None) -> int:
-    """Show the main window and run until it closes.
+    """Show the main window and run until it closes (or SIGINT/SIGTERM closes it).
 
     ``startup`` runs inside the loop once the window is up: ``wsmonitor demo`` starts the demo
     server there and connects, ``wsmonitor connect`` connects to the given URL.
@@ -70,6 +128,16 @@ def run_gui(startup: StartupHook | None = None) -> int:
     shell = build_shell(loop)
     shell.window.closing.connect(closed.set)
     app.aboutToQuit.connect(closed.set)
+
+    def on_signal(name: str) -> None:
+        if closed.is_set():
+            log.info("%s received while shutting down; the clean-up is under way", name)
+            return
+        log.info("%s received: closing the window", name)
+        shell.window.close()  # what File › Quit does
+        closed.set()  # a signal stops the app even if the window ever refuses to close
+
+    restore_signals = install_signal_handlers(loop, on_signal)
     shell.window.show()
 
     async def main() -> None:
@@ -85,7 +153,11 @@ def run_gui(startup: StartupHook | None = None) -> int:
                 shell.window.set_connection_state(f"Start-up failed: {exc}", "error")
         await closed.wait()
         await shell.shutdown()
+        log.info("shut down cleanly")
 
-    with loop:
-        loop.run_until_complete(main())
+    try:
+        with loop:
+            loop.run_until_complete(main())
+    finally:
+        restore_signals()
     return 0

@@ -1,4 +1,8 @@
-"""``wsmonitor --self-test``: prove a build (frozen or not) has everything it needs, headless."""
+"""``wsmonitor --self-test``: prove a build (frozen or not) has everything it needs.
+
+Headless (offscreen) by default; an explicit ``QT_QPA_PLATFORM`` (``xcb`` with a display, say)
+is honoured, so the same self-test proves that a real display backend loads too.
+"""
 
 from __future__ import annotations
 
@@ -65,7 +69,8 @@ def _check_main_window() -> str:
     shell.window.grab().save(str(shot))
     shell.window.close()
     loop.run_until_complete(shell.shutdown())
-    return f"main window with pages {titles}; screenshot {shot}"
+    # Which backend really ran: QT_QPA_PLATFORM may name fallbacks ("xcb;offscreen").
+    return f"main window on {app.platformName()} with pages {titles}; screenshot {shot}"
 
 
 CHECKS: list[Check] = [
@@ -76,6 +81,7 @@ CHECKS: list[Check] = [
 
 
 def run_self_test() -> int:
+    # setdefault: a platform the caller names explicitly is the one to test.
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     failures = 0
     for name, check in CHECKS:
