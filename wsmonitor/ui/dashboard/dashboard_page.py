@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 import time
 
-from PySide6.QtWidgets import QGridLayout, QVBoxLayout
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import QFrame, QGridLayout, QScrollArea, QVBoxLayout, QWidget
 
 from wsmonitor.core.health import down_duration
 from wsmonitor.core.reasons import ReasonSource
@@ -52,8 +53,18 @@ class DashboardPage(MonitorPage):
         self.status_banner = Banner()
         self.reasons_banner = Banner()
         self.plots = DashboardPlots()
-        grid = QGridLayout()
+        # The plots scroll instead of being squeezed below their minimum (axes clipped) when
+        # the window is short, e.g. on a laptop screen.
+        plots_area = _PlotsArea()
+        grid = QGridLayout(plots_area)
+        grid.setContentsMargins(0, 0, 0, 0)
         grid.setSpacing(8)
+        scroll = QScrollArea()
+        scroll.setObjectName("dashboardScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(plots_area)
         for i, plot in enumerate(self.plots.all):
             grid.addWidget(plot, i // 2, i % 2)
             plot.range_changed_by_user.connect(self._on_user_range)
@@ -64,7 +75,7 @@ class DashboardPage(MonitorPage):
         layout.addWidget(self.tiles)
         layout.addWidget(self.status_banner)
         layout.addWidget(self.reasons_banner)
-        layout.addLayout(grid, 1)
+        layout.addWidget(scroll, 1)
         self.bar.window_changed.connect(self._on_window)
         self.bar.following_changed.connect(self._on_following)
         self.bar.per_server_changed.connect(self._on_per_server)
@@ -243,3 +254,17 @@ class DashboardPage(MonitorPage):
     def on_shown(self) -> None:
         self._group_keys = [()] * len(self.plots.groups)
         super().on_shown()
+
+
+class _PlotsArea(QWidget):
+    """The plot grid inside the scroll area: it fills the view and scrolls only below minimum.
+
+    Without this, the wrapping legends give the grid a height-for-width, and the scroll area
+    would size it to its preferred height (several screens tall) instead of the view.
+    """
+
+    def heightForWidth(self, width: int) -> int:
+        return -1  # QScrollArea asks this (its layout has one): no preferred height
+
+    def sizeHint(self) -> QSize:
+        return self.minimumSizeHint()

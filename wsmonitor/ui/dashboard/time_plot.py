@@ -16,6 +16,7 @@ from wsmonitor.ui.dashboard.axes import CompactAxis, nice_ceiling
 from wsmonitor.ui.dashboard.bands import BandLayer
 from wsmonitor.ui.dashboard.export import export_menu_button, save_widget_png, write_series_csv
 from wsmonitor.ui.dashboard.legend import format_count, format_legend, format_time, value_at
+from wsmonitor.ui.elided_label import ElidedLabel
 from wsmonitor.ui.theme import ThemePalette, current, on_theme_changed
 
 _EMPTY = np.empty(0)
@@ -72,16 +73,15 @@ class TimeSeriesPlot(QFrame):
         self.legend_label.setObjectName("plotLegend")
         self.legend_label.setTextFormat(Qt.TextFormat.RichText)
         self.legend_label.setWordWrap(True)
-        self.note_label = QLabel("")
+        self.note_label = ElidedLabel("")
         self.note_label.setObjectName("plotNote")
-        self.note_label.setWordWrap(True)
         self.note_label.hide()
         menu_button = export_menu_button(self, title, self.export_png, self.export_csv)
 
         self.plot_widget = pg.PlotWidget(
             axisItems={"bottom": pg.DateAxisItem(), "left": CompactAxis()}
         )
-        self.plot_widget.setMinimumHeight(150)
+        self.plot_widget.setMinimumHeight(120)
         self.plot_item: pg.PlotItem = self.plot_widget.getPlotItem()
         self.plot_item.setDownsampling(auto=True, mode="peak")
         self.plot_item.setClipToView(True)
