@@ -141,9 +141,11 @@ def test_picker_turns_custom_after_an_edit_and_choosing_the_preset_reapplies_it(
     form.transport.setCurrentIndex(form.transport.findData("polling"))
     assert bar.combo.currentText() == "Custom (from WeChat mini-program)"
     assert bar.combo.currentData() is None and bar.custom_origin() == "WeChat mini-program"
-    # Undoing the edit makes it the preset again.
+    assert "differs from “WeChat mini-program”" in bar.message.text()
+    # Undoing the edit makes it the preset again, and the message describes it again.
     form.transport.setCurrentIndex(form.transport.findData("websocket"))
     assert bar.combo.currentText() == "WeChat mini-program"
+    assert bar.message.text().startswith("WeChat mini-program: websocket only")
     form.eio.setCurrentIndex(form.eio.findData(4))
     assert bar.combo.currentText() == "Custom (from WeChat mini-program)"
     _choose(bar, "WeChat mini-program")

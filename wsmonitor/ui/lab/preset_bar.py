@@ -195,11 +195,22 @@ class PresetBar(QWidget):
         origin = self.custom_origin()
         index = self._index_of(self._origin)
         if origin is None and index > 0:
+            was_custom = self.combo.currentIndex() == 0
             self.combo.setItemText(0, _NO_PRESET)
             self.combo.setCurrentIndex(index)
+            if was_custom:  # edited back: the message under the picker follows
+                self._say(self._describe(self._origin))
         else:
             self.combo.setItemText(0, f"Custom (from {origin})" if index > 0 else "Custom")
             self.combo.setCurrentIndex(0)
+            # The message under the picker still described the preset: say what changed.
+            self._say(f"Custom: the form differs from “{self._origin[1]}” (choose it to restore).")
+
+    @staticmethod
+    def _describe(origin: tuple[str, str]) -> str:
+        kind, name = origin
+        preset = builtin_preset(name) if kind == _BUILTIN else None
+        return f"{preset.name}: {preset.description}." if preset else f"Matches “{name}” again."
 
     def _delete_current(self) -> None:
         data = self.combo.currentData()
