@@ -218,3 +218,20 @@ def test_random_streams_match_a_brute_force_recount() -> None:
         for entry in model[-size:]:
             assert entry["short"] == (entry["t"] in {r.seen_at for r in a.short_lived_log})
         assert [r.short_lived for r in a.disconnect_log] == [e["short"] for e in model[-size:]]
+
+
+def test_a_recount_says_per_second_what_changed_and_tells_listeners() -> None:
+    """The history recorder corrects its stored seconds from ``by_second``."""
+    a = connected()
+    for i, lifetime in enumerate((1.0, 3.0, 7.0)):
+        live_and_die(a, f"s{i}", T + 10 * i, lifetime)
+    heard: list[ShortLivedRecount] = []
+    a.recount_listeners.append(heard.append)
+
+    a.set_short_lived_s(2.0, T + 30)
+    assert a.short_lived_recount is not None
+    assert a.short_lived_recount.by_second == ((int(T + 13), -1),)
+    a.set_short_lived_s(2.0, T + 31)  # unchanged: no recount, nobody told
+    a.set_short_lived_s(10.0, T + 32)
+    assert a.short_lived_recount.by_second == ((int(T + 13), 1), (int(T + 27), 1))
+    assert [r.threshold_s for r in heard] == [2.0, 10.0] and heard[-1] is a.short_lived_recount

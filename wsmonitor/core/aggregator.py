@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -79,6 +80,8 @@ class Aggregator:
         self.last_event_at: float | None = None
         self._gaps: deque[Gap] = deque(maxlen=1000)
         self.short_lived_recount: ShortLivedRecount | None = None  # the latest threshold change
+        # called with each recount (the history recorder corrects the seconds it has stored)
+        self.recount_listeners: list[Callable[[ShortLivedRecount], object]] = []
         self.activity = activity = SocketActivity(
             self.sockets,
             self.disconnects,
@@ -218,7 +221,8 @@ class Aggregator:
 
         The short-lived list, the total and the per-second series are recounted for the
         disconnects the log holds; ``short_lived_recount`` says from when (older counts keep
-        their threshold). ``ValueError`` unless ``seconds`` is positive.
+        their threshold), then ``recount_listeners`` are called with it. ``ValueError`` unless
+        ``seconds`` is positive.
         """
         seconds = check_threshold(seconds)
         unchanged = seconds == self._config.short_lived_s == self.disconnects.short_lived_s
@@ -238,6 +242,8 @@ class Aggregator:
             self.short_lived_recount,
         )
         self._writer.absorb(counts, "short_lived", counts["short_lived"] - before)
+        for listener in self.recount_listeners:
+            listener(self.short_lived_recount)
 
     # ------------------------------------------------------------------ output
 

@@ -29,6 +29,8 @@ class ShortLivedRecount:
     records: int  # disconnects re-judged (all the log held)
     changed: int  # verdicts that flipped
     dropped: int  # disconnects the log had dropped by then (to tell whether more fell off)
+    # (epoch second, step) of every second whose short-lived count changed, for the history
+    by_second: tuple[tuple[int, int], ...] = ()
 
     @property
     def complete(self) -> bool:
@@ -80,6 +82,7 @@ def recount_short_lived(
         records=result.records,
         changed=result.changed,
         dropped=dropped,
+        by_second=tuple(sorted((s, d) for s, d in result.by_second.items() if d)),
     )
 
 

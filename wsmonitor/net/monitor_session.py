@@ -10,11 +10,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import math
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from wsmonitor.core.aggregator import Aggregator, AggregatorConfig
 from wsmonitor.core.aggregator_snapshot import AggregatorSnapshot
@@ -22,28 +21,13 @@ from wsmonitor.core.socket_store import SocketFeed
 from wsmonitor.net.admin_client import AdminClient
 from wsmonitor.net.admin_config import AdminConnectionConfig
 from wsmonitor.net.admin_status import ConnectionStatus, ConnState
+from wsmonitor.net.history_recorder import HISTORY_LAG_S, HistoryRecorder, HistorySink
 
 if TYPE_CHECKING:
     from wsmonitor.core.health import HealthSample
     from wsmonitor.net.health import HealthPoller
 
 log = logging.getLogger(__name__)
-
-HISTORY_LAG_S = 5  # counters of the last seconds still change (aggregatedEvents come every 2 s)
-
-
-class HistorySink(Protocol):
-    """What the session needs from ``wsmonitor.store.history.HistoryStore``."""
-
-    def record_samples(self, rows: Iterable[tuple[str, str, float, float]]) -> None: ...
-
-    def record_event(
-        self, kind: str, t: float, server_id: str = "", data: Mapping[str, Any] | None = None
-    ) -> None: ...
-
-    def record_health(self, sample: HealthSample, server_id: str = "") -> None: ...
-
-    def flush(self) -> int: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,9 +73,10 @@ class MonitorSession:
         self._health_listeners: list[Callable[[HealthSample], object]] = []
         self._tasks: list[asyncio.Task[None]] = []
         self._was_connected = False
-        self._hist_upto: int | None = None
-        self._hist_disconnects = 0
+        self._recorder = None if history is None else HistoryRecorder(self.aggregator, history)
         self._down_since: float | None = None
+        if self._recorder is not None:
+            self.aggregator.recount_listeners.append(self._recorder.on_recount)
 
     def _make_health(self) -> HealthPoller | None:
         if not self.config.health_url:
@@ -231,48 +216,6 @@ class MonitorSession:
                 log.exception("recording history failed")
 
     def _record_history(self, now: float) -> None:
-        """Copy settled seconds of every series, and new disconnects, into the history store."""
-        history = self.history
-        if history is None:
-            return
-        upto = int(now) - HISTORY_LAG_S
-        start = upto - 600 if self._hist_upto is None else self._hist_upto + 1
-        if upto < start:
-            return
-        series = self.aggregator.series
-        rows: list[tuple[str, str, float, float]] = []
-        named = [(s.name, "", s) for s in (series.get(n) for n in series.GAUGES + series.COUNTERS)]
-        named += [("clients", sid, s) for sid, s in series.per_server_clients.items()]
-        for source, by_reason in series.reasons.items():
-            named += [(f"reason:{source.value}:{r}", "", s) for r, s in by_reason.items()]
-        for metric, server_id, ts in named:
-            times, values = ts.raw(start, upto)
-            rows.extend(
-                (metric, server_id, float(t), float(v))
-                for t, v in zip(times, values, strict=True)
-                if not math.isnan(v)
-            )
-        history.record_samples(rows)
-        self._hist_upto = upto
-        self._record_disconnects(history)
-
-    def _record_disconnects(self, history: HistorySink) -> None:
-        total = self.aggregator.totals().socket_disconnects
-        new = min(total - self._hist_disconnects, len(self.aggregator.disconnect_log))
-        self._hist_disconnects = total
-        if new <= 0:
-            return
-        log_ = self.aggregator.disconnect_log
-        for rec in list(log_)[len(log_) - new :]:
-            history.record_event(
-                "disconnect",
-                rec.t,
-                data={
-                    "nsp": rec.nsp,
-                    "socket": rec.socket_id,
-                    "address": rec.address,
-                    "lifetime": rec.lifetime,
-                    "reason": rec.reason,
-                    "short_lived": rec.short_lived,
-                },
-            )
+        """Copy settled seconds and new disconnects into the history store (see recorder)."""
+        if self._recorder is not None:
+            self._recorder.record(now)

@@ -19,11 +19,7 @@ from typing import Any
 
 from wsmonitor.core.health import HealthSample
 from wsmonitor.store.history_events import (
-    HistoryEvent,
     encode_data,
-    event_from_row,
-    events_query,
-    health_sample_from,
 )
 from wsmonitor.store.history_file import (
     OpenedHistory,
@@ -33,14 +29,18 @@ from wsmonitor.store.history_file import (
     open_history,
     reopen_after_damage,
 )
-from wsmonitor.store.history_rollups import Bucket, bucket_size, query_buckets, write_samples
+from wsmonitor.store.history_queries import HistoryQueries
+from wsmonitor.store.history_rollups import (
+    add_to_samples,
+    write_samples,
+)
 
 log = logging.getLogger(__name__)
 
 _PRUNE_EVERY_S = 3600.0
 
 
-class HistoryStore:
+class HistoryStore(HistoryQueries):
     """Buffered, downsampling SQLite history of series samples and events."""
 
     def __init__(
@@ -178,6 +178,42 @@ class HistoryStore:
         self._maybe_prune()
         return len(samples) + len(events)
 
+    def adjust_samples(
+        self,
+        metric: str,
+        server_id: str,
+        deltas: Mapping[float, float],
+        *,
+        insert_missing: bool = False,
+    ) -> int:
+        """Add ``deltas[t]`` to the samples of a series at those times (a recount); never raises.
+
+        Queued samples are corrected in memory, stored ones (and their minute roll-ups) in one
+        transaction. A time with no sample is ignored, or with ``insert_missing`` stored with
+        the delta as its value. Returns how many samples changed.
+        """
+        deltas = {float(t): float(d) for t, d in deltas.items() if d}
+        changed = 0
+        for i, (m, s, t, v) in enumerate(self._samples):
+            if t in deltas and m == metric and s == server_id:
+                self._samples[i] = (m, s, t, v + deltas[t])
+                changed += 1
+        series_id = self._series_id(metric, server_id) if deltas else None
+        if series_id is None and not (deltas and insert_missing):
+            return changed
+        key = (metric, server_id)
+        try:
+            with self._transaction() as conn:
+                if series_id is None:  # a series never stored yet: create it to insert into
+                    series_id = self._resolve_ids(conn, {key})[key]
+                changed += add_to_samples(conn, series_id, deltas, insert_missing)
+        except sqlite3.Error as exc:  # not retried: the stored seconds keep their old values
+            self.last_error = f"history could not be corrected: {exc}"
+            log.warning("%s", self.last_error)
+            if is_corrupt(exc):
+                self._recover(exc)
+        return changed
+
     async def run_flusher(self, interval: float = 2.0) -> None:
         """Flush every ``interval`` seconds until cancelled (then flush once more)."""
         try:
@@ -234,57 +270,6 @@ class HistoryStore:
                 return None
             self._series_ids[key] = rows[0][0]
         return self._series_ids[key]
-
-    def query_raw(
-        self, metric: str, server_id: str, start: float, end: float
-    ) -> list[tuple[float, float]]:
-        """Every stored ``(t, value)`` of a series with start <= t < end, oldest first."""
-        series_id = self._series_id(metric, server_id)
-        if series_id is None:
-            return []
-        sql = "SELECT t, value FROM samples WHERE series_id = ? AND t >= ? AND t < ? ORDER BY t"
-        return [(t, v) for t, v in self._query(sql, (series_id, start, end))]
-
-    def query_series(
-        self, metric: str, server_id: str, start: float, end: float, bucket_s: float | None = None
-    ) -> list[Bucket]:
-        """Downsampled series over [start, end): ~1440 buckets by default (per minute for 24 h).
-
-        Buckets of whole minutes come from the per-minute roll-ups (so they cover whole minutes
-        at the edges of the range); smaller ones are computed from the raw samples.
-        """
-        series_id = self._series_id(metric, server_id)
-        if series_id is None or end <= start:
-            return []
-        size = bucket_size(start, end, bucket_s)
-        return query_buckets(self._query, series_id, start, end, size)
-
-    def query_events(
-        self,
-        start: float,
-        end: float,
-        kinds: Iterable[str] | None = None,
-        server_id: str | None = None,
-        limit: int = 10_000,
-    ) -> list[HistoryEvent]:
-        """Events with start <= t < end, oldest first, optionally of some kinds / one server."""
-        sql, params = events_query(start, end, kinds, server_id, limit)
-        return [event_from_row(row) for row in self._query(sql, params)]
-
-    def health_samples(self, start: float, end: float) -> list[HealthSample]:
-        """Health samples recorded with ``record_health`` in [start, end)."""
-        events = self.query_events(start, end, ["health"])
-        return [sample for e in events if (sample := health_sample_from(e)) is not None]
-
-    def series_keys(self) -> list[tuple[str, str]]:
-        """Every ``(metric, server_id)`` stored."""
-        rows = self._query("SELECT metric, server_id FROM series ORDER BY metric, server_id", ())
-        return [(m, s) for m, s in rows]
-
-    def time_range(self) -> tuple[float, float] | None:
-        """Oldest and newest sample time stored, or None when empty."""
-        rows = self._query("SELECT MIN(t), MAX(t) FROM samples", ())
-        return None if not rows or rows[0][0] is None else (rows[0][0], rows[0][1])
 
     def close(self) -> None:
         """Flush what is queued and close the file; safe to call twice."""

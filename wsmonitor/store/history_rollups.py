@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,6 +64,36 @@ def write_samples(conn: sqlite3.Connection, rows: Sequence[Row]) -> None:
     conn.executemany("UPDATE samples SET value = ?3 WHERE series_id = ?1 AND t = ?2", rows)
     minutes = {(sid, int(t // 60)) for sid, t, _ in rows}
     conn.executemany(_RECOMPUTE_MINUTE, [(sid, m, m * 60.0, m * 60.0 + 60.0) for sid, m in minutes])
+
+
+def add_to_samples(
+    conn: sqlite3.Connection,
+    series_id: int,
+    deltas: Mapping[float, float],
+    insert_missing: bool = False,
+) -> int:
+    """Add ``deltas[t]`` to the stored sample of ``series_id`` at ``t``; returns rows changed.
+
+    A time with no stored sample is skipped, or with ``insert_missing`` stored with the delta as
+    its value (a counter that counted nothing there starts from zero). The minutes that changed
+    are recomputed from the raw rows.
+    """
+    changed = 0
+    minutes: set[int] = set()
+    for t, delta in deltas.items():
+        params = (float(delta), series_id, float(t))
+        cur = conn.execute(
+            "UPDATE samples SET value = value + ? WHERE series_id = ? AND t = ?", params
+        )
+        if cur.rowcount <= 0 and insert_missing:
+            cur = conn.execute("INSERT INTO samples VALUES (?2, ?3, ?1)", params)
+        if cur.rowcount > 0:  # only minutes with a sample: an empty one would get NULLs
+            changed += cur.rowcount
+            minutes.add(int(t // 60))
+    conn.executemany(
+        _RECOMPUTE_MINUTE, [(series_id, m, m * 60.0, m * 60.0 + 60.0) for m in sorted(minutes)]
+    )
+    return changed
 
 
 def _minute_rollups(rows: Iterable[Row]) -> list[tuple[Any, ...]]:
