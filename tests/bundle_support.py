@@ -1,9 +1,8 @@
 """What the bundle tests share: one PyInstaller build per session, and helpers to run processes.
 
-``built_bundle`` builds ``build.spec`` once per test session, however many modules ask
-(tests/test_bundle*.py, tests/ui/test_real_display.py): each has a small ``bundle`` fixture
-that calls it, and the build is cached here. ``WSMONITOR_PREBUILT_BUNDLE=path/to/dist/wsmonitor``
-tests a bundle built earlier instead.
+``built_bundle`` builds ``build.spec`` once per test session (the session fixture ``bundle``
+in tests/conftest.py calls it for tests/test_bundle*.py and tests/ui/test_real_display.py).
+``WSMONITOR_PREBUILT_BUNDLE=path/to/dist/wsmonitor`` tests a bundle built earlier instead.
 """
 
 from __future__ import annotations

@@ -10,6 +10,8 @@ import os
 import tempfile
 from pathlib import Path
 
+import pytest
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Never touch the developer's real settings, logs or keyring entries from a test run.
 os.environ["WSMONITOR_HOME"] = tempfile.mkdtemp(prefix="wsmonitor-test-home-")
@@ -17,3 +19,11 @@ os.environ["WSMONITOR_HOME"] = tempfile.mkdtemp(prefix="wsmonitor-test-home-")
 pytest_plugins = sorted(
     f"tests.peers.{path.stem}" for path in (Path(__file__).parent / "peers").glob("*_fixtures.py")
 )
+
+
+@pytest.fixture(scope="session")
+def bundle(tmp_path_factory: pytest.TempPathFactory):
+    """The desktop bundle built from build.spec, once per test session (tests/bundle_support)."""
+    from tests.bundle_support import built_bundle  # only the bundle tests pay for its imports
+
+    return built_bundle(tmp_path_factory)

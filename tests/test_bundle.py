@@ -14,14 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.bundle_support import ROOT, Bundle, built_bundle
+from tests.bundle_support import ROOT, Bundle
 
 SIZE_BUDGET_BYTES = 200_000_000  # the "under 200 MB", decimal
-
-
-@pytest.fixture(scope="session")
-def bundle(tmp_path_factory: pytest.TempPathFactory) -> Bundle:
-    return built_bundle(tmp_path_factory)
 
 
 def _folder_size(folder: Path) -> int:

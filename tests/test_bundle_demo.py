@@ -17,7 +17,6 @@ from tests.bundle_support import (
     ADMIN_PASSWORD_VAR,
     Bundle,
     admin_stats,
-    built_bundle,
     first_line,
     free_port,
     gui_watched_long_enough,
@@ -28,11 +27,6 @@ from tests.bundle_support import (
 )
 from tests.peers.demo_fixtures import DemoProcess
 from wsmonitor.demo.config import DemoConfig
-
-
-@pytest.fixture(scope="session")
-def bundle(tmp_path_factory: pytest.TempPathFactory) -> Bundle:
-    return built_bundle(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")

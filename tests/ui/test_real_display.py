@@ -27,7 +27,6 @@ from tests.bundle_support import (
     ADMIN_PASSWORD_VAR,
     Bundle,
     admin_stats,
-    built_bundle,
     free_port,
     gui_watched_long_enough,
     health,
@@ -103,11 +102,6 @@ def x_display(tmp_path_factory: pytest.TempPathFactory) -> Iterator[XDisplay]:
     finally:
         os.close(read_fd)
         stop(server)
-
-
-@pytest.fixture(scope="session")
-def bundle(tmp_path_factory: pytest.TempPathFactory) -> Bundle:
-    return built_bundle(tmp_path_factory)
 
 
 def _grab_screen(display: XDisplay, png: Path) -> dict:
